@@ -1,0 +1,7 @@
+/** Time source, injected so that durations and timestamps are testable. */
+export interface Clock {
+  /** Milliseconds since the epoch. */
+  now(): number;
+}
+
+export const systemClock: Clock = { now: () => Date.now() };
