@@ -1,0 +1,179 @@
+/**
+ * Records kept by the store. Timestamps are integer milliseconds since the
+ * epoch; optional fields are `undefined` when absent (never `null`).
+ */
+
+export type Visibility = 'public' | 'internal' | 'private';
+
+export interface RepoRecord {
+  id: string;
+  namespace: string;
+  name: string;
+  /** `namespace/name`. */
+  slug: string;
+  cloneUrl: string;
+  defaultBranch: string;
+  visibility: Visibility;
+  /** Path of the pipeline file inside the repository. */
+  configPath: string;
+  timeoutMinutes: number;
+  /** Trusted repositories may run privileged steps. */
+  trusted: boolean;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export type BuildStatus = 'pending' | 'running' | 'success' | 'failure' | 'error' | 'killed' | 'skipped';
+
+/** Drone's build events. */
+export type BuildEvent = 'push' | 'pull_request' | 'tag' | 'promote' | 'rollback' | 'cron' | 'custom' | 'create' | 'delete';
+
+export interface BuildRecord {
+  id: string;
+  repoId: string;
+  /** Per-repository number, strictly increasing, never reused. */
+  number: number;
+  status: BuildStatus;
+  event: BuildEvent;
+  /** Sub-action of the event (`opened`, `synchronized`, `closed`…), '' when none. */
+  action: string;
+  ref: string;
+  branch: string;
+  sourceBranch: string;
+  targetBranch: string;
+  commitSha: string;
+  beforeSha: string;
+  message: string;
+  authorName: string;
+  authorEmail: string;
+  authorLogin: string;
+  authorAvatar: string;
+  tag?: string;
+  pullRequest?: number;
+  /** Target environment of a promote or rollback. */
+  deployTo?: string;
+  /** Who or what started the build (a login, `@hook`, `@cron`). */
+  trigger: string;
+  params: Record<string, string>;
+  /** Number of the build this one restarts. */
+  parentNumber?: number;
+  /** Why the build errored or was killed. */
+  error?: string;
+  createdAt: number;
+  startedAt?: number;
+  finishedAt?: number;
+  updatedAt: number;
+}
+
+export type StageStatus = 'pending' | 'waiting' | 'running' | 'success' | 'failure' | 'error' | 'killed' | 'skipped';
+export type StepStatus = StageStatus;
+
+/** One pipeline of a build. */
+export interface StageRecord {
+  id: string;
+  buildId: string;
+  /** 1..n within the build. */
+  number: number;
+  name: string;
+  /** Pipeline type (`docker`, `exec`, `kubernetes`…). */
+  type: string;
+  status: StageStatus;
+  /** Names of the stages this one waits for. */
+  dependsOn: string[];
+  /** The compiled pipeline, kept as opaque JSON. */
+  plan: unknown;
+  labels: Record<string, string>;
+  concurrencyLimit?: number;
+  error?: string;
+  exitCode?: number;
+  /** Name of the runner that runs or ran the stage. */
+  machine?: string;
+  createdAt: number;
+  startedAt?: number;
+  finishedAt?: number;
+  updatedAt: number;
+}
+
+export interface StepRecord {
+  id: string;
+  stageId: string;
+  /** 1..n within the stage. */
+  number: number;
+  name: string;
+  status: StepStatus;
+  exitCode?: number;
+  error?: string;
+  /** A detached step runs in the background and does not block the stage. */
+  detached: boolean;
+  /** The step failed but `failure: ignore` let the stage go on. */
+  errorIgnored: boolean;
+  createdAt: number;
+  startedAt?: number;
+  finishedAt?: number;
+  updatedAt: number;
+}
+
+export interface LogLine {
+  /** 0-based line index within the step. */
+  pos: number;
+  /** Milliseconds since the epoch, or since the step started: the writer decides. */
+  time: number;
+  out: string;
+}
+
+/** A secret's metadata; its value is only ever returned by `reveal`. */
+export interface SecretRecord {
+  repoId: string;
+  name: string;
+  /** Whether pull requests (possibly from forks) may read the secret. */
+  allowPullRequest: boolean;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export type Role = 'viewer' | 'developer' | 'release-manager' | 'admin';
+
+export interface UserRecord {
+  id: string;
+  /** Unique, compared case-insensitively. */
+  login: string;
+  name: string;
+  email: string;
+  role: Role;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface TokenRecord {
+  id: string;
+  userId: string;
+  name: string;
+  createdAt: number;
+  lastUsedAt?: number;
+  expiresAt?: number;
+}
+
+export type JobStatus = 'queued' | 'leased' | 'done' | 'failed';
+
+export interface JobRecord {
+  id: string;
+  kind: string;
+  payload: unknown;
+  status: JobStatus;
+  /** Jobs sharing a key count against each other's `concurrencyLimit`. */
+  concurrencyKey?: string;
+  /** At most this many jobs of `concurrencyKey` are leased at once. */
+  concurrencyLimit?: number;
+  labels: Record<string, string>;
+  /** How many times the job was leased. */
+  attempts: number;
+  /** Owner of the current lease, or of the last one once it ended. */
+  leaseOwner?: string;
+  /** Set while leased. */
+  leaseExpiresAt?: number;
+  error?: string;
+  createdAt: number;
+  /** The job is not claimed before this time. */
+  availableAt: number;
+  updatedAt: number;
+}

@@ -1,0 +1,173 @@
+/**
+ * Schema history, applied in order, one transaction each. Never edit a
+ * released migration: append a new one. Portable SQL where it costs nothing
+ * (integer millisecond timestamps, JSON as TEXT, booleans as 0/1).
+ */
+export interface Migration {
+  version: number;
+  name: string;
+  up: string;
+}
+
+export const migrations: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'initial schema',
+    up: `
+      CREATE TABLE repos (
+        id TEXT PRIMARY KEY,
+        namespace TEXT NOT NULL,
+        name TEXT NOT NULL,
+        clone_url TEXT NOT NULL,
+        default_branch TEXT NOT NULL,
+        visibility TEXT NOT NULL,
+        config_path TEXT NOT NULL,
+        timeout_minutes INTEGER NOT NULL,
+        trusted INTEGER NOT NULL,
+        last_build_number INTEGER NOT NULL DEFAULT 0,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL,
+        UNIQUE (namespace, name)
+      );
+
+      CREATE TABLE builds (
+        id TEXT PRIMARY KEY,
+        repo_id TEXT NOT NULL REFERENCES repos (id) ON DELETE CASCADE,
+        number INTEGER NOT NULL,
+        status TEXT NOT NULL,
+        event TEXT NOT NULL,
+        action TEXT NOT NULL,
+        ref TEXT NOT NULL,
+        branch TEXT NOT NULL,
+        source_branch TEXT NOT NULL,
+        target_branch TEXT NOT NULL,
+        commit_sha TEXT NOT NULL,
+        before_sha TEXT NOT NULL,
+        message TEXT NOT NULL,
+        author_name TEXT NOT NULL,
+        author_email TEXT NOT NULL,
+        author_login TEXT NOT NULL,
+        author_avatar TEXT NOT NULL,
+        tag TEXT,
+        pull_request INTEGER,
+        deploy_to TEXT,
+        triggered_by TEXT NOT NULL,
+        params TEXT NOT NULL,
+        parent_number INTEGER,
+        error TEXT,
+        created_at INTEGER NOT NULL,
+        started_at INTEGER,
+        finished_at INTEGER,
+        updated_at INTEGER NOT NULL,
+        UNIQUE (repo_id, number)
+      );
+      CREATE INDEX builds_repo_branch ON builds (repo_id, branch, number);
+      CREATE INDEX builds_status ON builds (status, created_at);
+      CREATE INDEX builds_created ON builds (created_at);
+
+      CREATE TABLE stages (
+        id TEXT PRIMARY KEY,
+        build_id TEXT NOT NULL REFERENCES builds (id) ON DELETE CASCADE,
+        number INTEGER NOT NULL,
+        name TEXT NOT NULL,
+        type TEXT NOT NULL,
+        status TEXT NOT NULL,
+        depends_on TEXT NOT NULL,
+        plan TEXT NOT NULL,
+        labels TEXT NOT NULL,
+        concurrency_limit INTEGER,
+        error TEXT,
+        exit_code INTEGER,
+        machine TEXT,
+        created_at INTEGER NOT NULL,
+        started_at INTEGER,
+        finished_at INTEGER,
+        updated_at INTEGER NOT NULL,
+        UNIQUE (build_id, number)
+      );
+      CREATE INDEX stages_status ON stages (status, created_at);
+
+      CREATE TABLE steps (
+        id TEXT PRIMARY KEY,
+        stage_id TEXT NOT NULL REFERENCES stages (id) ON DELETE CASCADE,
+        number INTEGER NOT NULL,
+        name TEXT NOT NULL,
+        status TEXT NOT NULL,
+        exit_code INTEGER,
+        error TEXT,
+        detached INTEGER NOT NULL,
+        error_ignored INTEGER NOT NULL,
+        created_at INTEGER NOT NULL,
+        started_at INTEGER,
+        finished_at INTEGER,
+        updated_at INTEGER NOT NULL,
+        UNIQUE (stage_id, number),
+        UNIQUE (stage_id, name)
+      );
+
+      CREATE TABLE log_lines (
+        step_id TEXT NOT NULL REFERENCES steps (id) ON DELETE CASCADE,
+        pos INTEGER NOT NULL,
+        time INTEGER NOT NULL,
+        out TEXT NOT NULL,
+        PRIMARY KEY (step_id, pos)
+      ) WITHOUT ROWID;
+
+      CREATE TABLE secrets (
+        repo_id TEXT NOT NULL REFERENCES repos (id) ON DELETE CASCADE,
+        name TEXT NOT NULL,
+        key_id TEXT NOT NULL,
+        nonce BLOB NOT NULL,
+        ciphertext BLOB NOT NULL,
+        auth_tag BLOB NOT NULL,
+        allow_pull_request INTEGER NOT NULL,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL,
+        PRIMARY KEY (repo_id, name)
+      );
+
+      CREATE TABLE users (
+        id TEXT PRIMARY KEY,
+        login TEXT NOT NULL,
+        login_key TEXT NOT NULL UNIQUE,
+        name TEXT NOT NULL,
+        email TEXT NOT NULL,
+        role TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
+      );
+
+      CREATE TABLE tokens (
+        id TEXT PRIMARY KEY,
+        user_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+        name TEXT NOT NULL,
+        token_hash TEXT NOT NULL UNIQUE,
+        created_at INTEGER NOT NULL,
+        last_used_at INTEGER,
+        expires_at INTEGER
+      );
+      CREATE INDEX tokens_user ON tokens (user_id);
+
+      CREATE TABLE jobs (
+        seq INTEGER PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE,
+        kind TEXT NOT NULL,
+        payload TEXT NOT NULL,
+        status TEXT NOT NULL,
+        concurrency_key TEXT,
+        concurrency_limit INTEGER,
+        labels TEXT NOT NULL,
+        attempts INTEGER NOT NULL,
+        lease_owner TEXT,
+        lease_expires_at INTEGER,
+        error TEXT,
+        created_at INTEGER NOT NULL,
+        available_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
+      );
+      CREATE INDEX jobs_queue ON jobs (status, available_at, seq);
+      CREATE INDEX jobs_concurrency ON jobs (concurrency_key, status);
+      CREATE INDEX jobs_lease ON jobs (status, lease_expires_at);
+    `,
+  },
+];

@@ -1,0 +1,98 @@
+import { newId, NotFoundError } from '../../core/index.ts';
+import type { Clock } from '../../core/index.ts';
+import type { StepRecord, StepStatus } from '../records.ts';
+import type { StatusGuard, StepInput, StepPatch, StepRepository } from '../types.ts';
+import { bool, flag, int, optInt, optText, text } from './columns.ts';
+import { translateConstraint } from './database.ts';
+import type { Database, Row } from './database.ts';
+import { lifecycleColumns } from './lifecycle.ts';
+import { updateRow } from './update.ts';
+
+export class SqliteStepRepository implements StepRepository {
+  readonly #db: Database;
+  readonly #clock: Clock;
+
+  constructor(db: Database, clock: Clock) {
+    this.#db = db;
+    this.#clock = clock;
+  }
+
+  async createMany(stageId: string, steps: readonly StepInput[]): Promise<StepRecord[]> {
+    const now = this.#clock.now();
+    try {
+      this.#db.transaction(() => {
+        steps.forEach((step, index) => {
+          this.#db.run(
+            `INSERT INTO steps (id, stage_id, number, name, status, detached, error_ignored, created_at, updated_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+            [
+              newId(),
+              stageId,
+              index + 1,
+              step.name,
+              step.status ?? 'pending',
+              flag(step.detached),
+              flag(step.errorIgnored),
+              now,
+              now,
+            ],
+          );
+        });
+      });
+    } catch (error) {
+      translateConstraint(error, `steps of stage ${stageId}`);
+    }
+    return this.listByStage(stageId);
+  }
+
+  async get(id: string): Promise<StepRecord> {
+    const row = this.#db.get('SELECT * FROM steps WHERE id = ?', [id]);
+    if (!row) throw new NotFoundError(`step ${id} not found`);
+    return toStep(row);
+  }
+
+  async listByStage(stageId: string): Promise<StepRecord[]> {
+    return this.#db.all('SELECT * FROM steps WHERE stage_id = ? ORDER BY number', [stageId]).map(toStep);
+  }
+
+  async find(stageId: string, name: string): Promise<StepRecord | undefined> {
+    const row = this.#db.get('SELECT * FROM steps WHERE stage_id = ? AND name = ?', [stageId, name]);
+    return row && toStep(row);
+  }
+
+  async update(id: string, patch: StepPatch, guard: StatusGuard<StepStatus> = {}): Promise<StepRecord> {
+    this.#db.transaction(() => {
+      const current = this.#db.get('SELECT * FROM steps WHERE id = ?', [id]);
+      if (!current) throw new NotFoundError(`step ${id} not found`);
+      const now = this.#clock.now();
+      const columns: Record<string, string | number | null> = {
+        ...lifecycleColumns(current, patch, now),
+        updated_at: now,
+      };
+      if (patch.status !== undefined) columns['status'] = patch.status;
+      if (patch.exitCode !== undefined) columns['exit_code'] = patch.exitCode;
+      if (patch.error !== undefined) columns['error'] = patch.error;
+      if (patch.errorIgnored !== undefined) columns['error_ignored'] = flag(patch.errorIgnored);
+      updateRow(this.#db, 'steps', id, columns, guard.ifStatus);
+    });
+    return this.get(id);
+  }
+}
+
+function toStep(row: Row): StepRecord {
+  return {
+    id: text(row, 'id'),
+    stageId: text(row, 'stage_id'),
+    number: int(row, 'number'),
+    name: text(row, 'name'),
+    status: text(row, 'status') as StepStatus,
+    exitCode: optInt(row, 'exit_code'),
+    error: optText(row, 'error'),
+    detached: bool(row, 'detached'),
+    errorIgnored: bool(row, 'error_ignored'),
+    createdAt: int(row, 'created_at'),
+    startedAt: optInt(row, 'started_at'),
+    finishedAt: optInt(row, 'finished_at'),
+    updatedAt: int(row, 'updated_at'),
+  };
+}

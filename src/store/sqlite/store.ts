@@ -1,0 +1,44 @@
+import type { Clock } from '../../core/index.ts';
+import type { SecretCipher } from '../secret-cipher.ts';
+import type { Store } from '../types.ts';
+import { SqliteBuildRepository } from './builds.ts';
+import type { Database } from './database.ts';
+import { SqliteJobRepository } from './jobs.ts';
+import { SqliteLogRepository } from './logs.ts';
+import { SqliteRepoRepository } from './repos.ts';
+import { SqliteSecretRepository } from './secrets.ts';
+import { SqliteStageRepository } from './stages.ts';
+import { SqliteStepRepository } from './steps.ts';
+import { SqliteTokenRepository } from './tokens.ts';
+import { SqliteUserRepository } from './users.ts';
+
+/** The repositories over one SQLite connection. */
+export class SqliteStore implements Store {
+  readonly repos: SqliteRepoRepository;
+  readonly builds: SqliteBuildRepository;
+  readonly stages: SqliteStageRepository;
+  readonly steps: SqliteStepRepository;
+  readonly logs: SqliteLogRepository;
+  readonly secrets: SqliteSecretRepository;
+  readonly users: SqliteUserRepository;
+  readonly tokens: SqliteTokenRepository;
+  readonly jobs: SqliteJobRepository;
+  readonly #db: Database;
+
+  constructor(db: Database, clock: Clock, cipher: SecretCipher) {
+    this.#db = db;
+    this.repos = new SqliteRepoRepository(db, clock);
+    this.builds = new SqliteBuildRepository(db, clock);
+    this.stages = new SqliteStageRepository(db, clock);
+    this.steps = new SqliteStepRepository(db, clock);
+    this.logs = new SqliteLogRepository(db);
+    this.secrets = new SqliteSecretRepository(db, clock, cipher);
+    this.users = new SqliteUserRepository(db, clock);
+    this.tokens = new SqliteTokenRepository(db, clock);
+    this.jobs = new SqliteJobRepository(db, clock);
+  }
+
+  async close(): Promise<void> {
+    this.#db.close();
+  }
+}

@@ -1,0 +1,342 @@
+/**
+ * The store's contract. Every method is async so that a networked engine
+ * (Postgres) can implement the same interfaces as the embedded SQLite one.
+ */
+import type {
+  BuildEvent,
+  BuildRecord,
+  BuildStatus,
+  JobRecord,
+  JobStatus,
+  LogLine,
+  RepoRecord,
+  Role,
+  SecretRecord,
+  StageRecord,
+  StageStatus,
+  StepRecord,
+  StepStatus,
+  TokenRecord,
+  UserRecord,
+  Visibility,
+} from './records.ts';
+
+export interface Store {
+  readonly repos: RepoRepository;
+  readonly builds: BuildRepository;
+  readonly stages: StageRepository;
+  readonly steps: StepRepository;
+  readonly logs: LogRepository;
+  readonly secrets: SecretRepository;
+  readonly users: UserRepository;
+  readonly tokens: TokenRepository;
+  readonly jobs: JobRepository;
+  /** Closes the connection; the store is unusable afterwards. */
+  close(): Promise<void>;
+}
+
+/** Optimistic guard for updates: fail with `ConflictError` unless the current status is one of these. */
+export interface StatusGuard<S extends string> {
+  ifStatus?: readonly S[];
+}
+
+// ── repos ────────────────────────────────────────────────────────────────
+
+export interface RepoInput {
+  namespace: string;
+  name: string;
+  cloneUrl: string;
+  defaultBranch?: string;
+  visibility?: Visibility;
+  configPath?: string;
+  timeoutMinutes?: number;
+  trusted?: boolean;
+}
+
+export type RepoPatch = Partial<Omit<RepoInput, 'namespace' | 'name'>>;
+
+export interface RepoRepository {
+  /** `ConflictError` when `namespace/name` exists. */
+  create(input: RepoInput): Promise<RepoRecord>;
+  /** `NotFoundError` when absent. */
+  get(id: string): Promise<RepoRecord>;
+  find(namespace: string, name: string): Promise<RepoRecord | undefined>;
+  /** `'namespace/name'`; `NotFoundError` when absent. */
+  getBySlug(slug: string): Promise<RepoRecord>;
+  /** Ordered by slug. */
+  list(): Promise<RepoRecord[]>;
+  update(id: string, patch: RepoPatch): Promise<RepoRecord>;
+}
+
+// ── builds ───────────────────────────────────────────────────────────────
+
+export interface BuildInput {
+  repoId: string;
+  event: BuildEvent;
+  ref: string;
+  branch: string;
+  commitSha: string;
+  status?: BuildStatus;
+  action?: string;
+  sourceBranch?: string;
+  targetBranch?: string;
+  beforeSha?: string;
+  message?: string;
+  authorName?: string;
+  authorEmail?: string;
+  authorLogin?: string;
+  authorAvatar?: string;
+  tag?: string;
+  pullRequest?: number;
+  deployTo?: string;
+  trigger?: string;
+  params?: Record<string, string>;
+  parentNumber?: number;
+}
+
+/** Fields a build may change after creation; `null` clears an optional field. */
+export interface BuildPatch {
+  status?: BuildStatus;
+  error?: string | null;
+  startedAt?: number | null;
+  finishedAt?: number | null;
+  message?: string;
+  params?: Record<string, string>;
+}
+
+export interface BuildListQuery {
+  repoId?: string;
+  branch?: string;
+  status?: BuildStatus | readonly BuildStatus[];
+  /** At most this many (default 25). */
+  limit?: number;
+  /** Only builds numbered below this (paging within one repository). */
+  before?: number;
+}
+
+export interface BuildRepository {
+  /** Assigns the repository's next build number atomically. */
+  create(input: BuildInput): Promise<BuildRecord>;
+  get(id: string): Promise<BuildRecord>;
+  findByNumber(repoId: string, number: number): Promise<BuildRecord | undefined>;
+  /** Newest first. */
+  list(query?: BuildListQuery): Promise<BuildRecord[]>;
+  /**
+   * Applies `patch`. A move to `running` sets `startedAt`, a move to a
+   * finished status sets `finishedAt` (both to now unless given).
+   */
+  update(id: string, patch: BuildPatch, guard?: StatusGuard<BuildStatus>): Promise<BuildRecord>;
+  /** Oldest first, across repositories (e.g. unfinished builds at start-up). */
+  listByStatus(statuses: readonly BuildStatus[]): Promise<BuildRecord[]>;
+}
+
+// ── stages ───────────────────────────────────────────────────────────────
+
+export interface StageInput {
+  name: string;
+  type?: string;
+  status?: StageStatus;
+  dependsOn?: string[];
+  plan?: unknown;
+  labels?: Record<string, string>;
+  concurrencyLimit?: number;
+}
+
+export interface StagePatch {
+  status?: StageStatus;
+  error?: string | null;
+  exitCode?: number | null;
+  machine?: string | null;
+  startedAt?: number | null;
+  finishedAt?: number | null;
+  plan?: unknown;
+}
+
+export interface StageRepository {
+  /** Numbers the stages 1..n in the given order, in one transaction. */
+  createMany(buildId: string, stages: readonly StageInput[]): Promise<StageRecord[]>;
+  get(id: string): Promise<StageRecord>;
+  /** Ordered by number. */
+  listByBuild(buildId: string): Promise<StageRecord[]>;
+  update(id: string, patch: StagePatch, guard?: StatusGuard<StageStatus>): Promise<StageRecord>;
+  /** Oldest first. */
+  listByStatus(statuses: readonly StageStatus[]): Promise<StageRecord[]>;
+}
+
+// ── steps ────────────────────────────────────────────────────────────────
+
+export interface StepInput {
+  name: string;
+  status?: StepStatus;
+  detached?: boolean;
+  errorIgnored?: boolean;
+}
+
+export interface StepPatch {
+  status?: StepStatus;
+  exitCode?: number | null;
+  error?: string | null;
+  errorIgnored?: boolean;
+  startedAt?: number | null;
+  finishedAt?: number | null;
+}
+
+export interface StepRepository {
+  /** Numbers the steps 1..n in the given order; names are unique within a stage. */
+  createMany(stageId: string, steps: readonly StepInput[]): Promise<StepRecord[]>;
+  get(id: string): Promise<StepRecord>;
+  /** Ordered by number. */
+  listByStage(stageId: string): Promise<StepRecord[]>;
+  update(id: string, patch: StepPatch, guard?: StatusGuard<StepStatus>): Promise<StepRecord>;
+  find(stageId: string, name: string): Promise<StepRecord | undefined>;
+}
+
+// ── logs ─────────────────────────────────────────────────────────────────
+
+export interface LogReadOptions {
+  /** First `pos` to return (default 0). */
+  from?: number;
+  /** At most this many lines (default: all). */
+  limit?: number;
+}
+
+export interface LogRepository {
+  /** Stores a batch in one transaction; a line whose `pos` is already stored is ignored. */
+  append(stepId: string, lines: readonly LogLine[]): Promise<void>;
+  /** Ordered by `pos`. */
+  read(stepId: string, options?: LogReadOptions): Promise<LogLine[]>;
+  count(stepId: string): Promise<number>;
+  deleteByStep(stepId: string): Promise<void>;
+}
+
+// ── secrets ──────────────────────────────────────────────────────────────
+
+export interface SecretOptions {
+  allowPullRequest?: boolean;
+}
+
+export interface SecretRepository {
+  /** Creates or replaces the secret (encrypted at rest). */
+  set(repoId: string, name: string, value: string, options?: SecretOptions): Promise<SecretRecord>;
+  /** Names and metadata, ordered by name; never values. */
+  list(repoId: string): Promise<SecretRecord[]>;
+  /**
+   * Decrypted values of the named secrets that exist. `ConfigError` when a
+   * value cannot be decrypted (another key, or a tampered row).
+   */
+  reveal(repoId: string, names: readonly string[]): Promise<Record<string, string>>;
+  /** `NotFoundError` when absent. */
+  delete(repoId: string, name: string): Promise<void>;
+}
+
+// ── users and tokens ─────────────────────────────────────────────────────
+
+export interface UserInput {
+  login: string;
+  name?: string;
+  email?: string;
+  role?: Role;
+}
+
+export type UserPatch = Partial<Omit<UserInput, 'login'>>;
+
+export interface UserRepository {
+  /** `ConflictError` when the login (case-insensitive) is taken. */
+  create(input: UserInput): Promise<UserRecord>;
+  get(id: string): Promise<UserRecord>;
+  findByLogin(login: string): Promise<UserRecord | undefined>;
+  /** Ordered by login. */
+  list(): Promise<UserRecord[]>;
+  update(id: string, patch: UserPatch): Promise<UserRecord>;
+}
+
+export interface TokenOptions {
+  expiresAt?: number;
+}
+
+export interface CreatedToken {
+  /** The plaintext token: shown once, only its hash is stored. */
+  token: string;
+  record: TokenRecord;
+}
+
+export interface TokenRepository {
+  create(userId: string, name: string, options?: TokenOptions): Promise<CreatedToken>;
+  /** The token's user when the token exists and has not expired; records the use. */
+  authenticate(plaintext: string): Promise<{ user: UserRecord; token: TokenRecord } | undefined>;
+  list(userId: string): Promise<TokenRecord[]>;
+  /** Deletes the token; `NotFoundError` when absent. */
+  revoke(id: string): Promise<void>;
+}
+
+// ── jobs ─────────────────────────────────────────────────────────────────
+
+export interface JobInput {
+  kind: string;
+  payload: unknown;
+  concurrencyKey?: string;
+  concurrencyLimit?: number;
+  labels?: Record<string, string>;
+  /** Not claimable before this time (default: now). */
+  availableAt?: number;
+}
+
+export interface ClaimOptions {
+  /** Who takes the lease (a runner or process name). */
+  owner: string;
+  leaseMs: number;
+  /** Only these kinds (default: any). */
+  kinds?: readonly string[];
+  /**
+   * The claimer's labels: a job is only claimed when each of its labels is
+   * present here with the same value. Omitted: labels are not considered.
+   */
+  labels?: Record<string, string>;
+  now?: number;
+}
+
+export interface ExpireOptions {
+  /**
+   * `true` (default): expired jobs go back to `queued`. `false`: they become
+   * `failed` with the reason in `error`, for callers that fail the work instead.
+   */
+  requeue?: boolean;
+  /** Jobs leased this many times already are failed instead of requeued. */
+  maxAttempts?: number;
+}
+
+export interface JobListQuery {
+  status?: JobStatus;
+  kind?: string;
+  limit?: number;
+}
+
+/**
+ * A durable queue. A job moves queued → leased → done | failed; a lease is
+ * held by one owner until it completes, fails, requeues or lets the lease
+ * expire. Every transition that is not the owner's fails with `ConflictError`.
+ */
+export interface JobRepository {
+  enqueue(input: JobInput): Promise<JobRecord>;
+  /**
+   * Leases the oldest available queued job that matches and whose
+   * concurrency key has fewer than its `concurrencyLimit` jobs leased;
+   * atomic across processes. `undefined` when none.
+   */
+  claim(options: ClaimOptions): Promise<JobRecord | undefined>;
+  /** Extends the lease to now + `leaseMs`. */
+  heartbeat(id: string, owner: string, leaseMs: number, now?: number): Promise<JobRecord>;
+  complete(id: string, owner: string): Promise<JobRecord>;
+  fail(id: string, owner: string, error: string): Promise<JobRecord>;
+  /** Gives the job back to the queue, claimable from `availableAt` (default now). */
+  requeue(id: string, owner: string, availableAt?: number): Promise<JobRecord>;
+  /**
+   * Ends every lease that expired by `now`: the jobs return to `queued`, or
+   * become `failed` (see `ExpireOptions`). Returns them in their new state,
+   * with `leaseOwner` still naming the owner that lost the lease.
+   */
+  expireLeases(now?: number, options?: ExpireOptions): Promise<JobRecord[]>;
+  get(id: string): Promise<JobRecord>;
+  /** Oldest first. */
+  list(query?: JobListQuery): Promise<JobRecord[]>;
+}
