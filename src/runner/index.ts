@@ -1,2 +1,24 @@
 export { defineBackend } from './contract.ts';
 export type { Backend, BackendDefinition, RunSpec, StepSpec, StepExit } from './contract.ts';
+export { runPipeline, DEFAULT_LOG_LIMIT_BYTES, DEFAULT_PIPELINE_TIMEOUT_MS } from './pipeline.ts';
+export type { RunPipelineOptions } from './pipeline.ts';
+export { runPlan } from './plan.ts';
+export type { RunPlanOptions } from './plan.ts';
+export type {
+  RunObserver,
+  PlanObserver,
+  StepResult,
+  StepStatus,
+  PipelineResult,
+  PlanResult,
+  PlanPipelineResult,
+  SkippedPipelineResult,
+} from './results.ts';
+export { backends, selectBackend } from './backends.ts';
+export { execBackend } from './exec/definition.ts';
+export type { ExecBackendConfig } from './exec/backend.ts';
+export { StepLog } from './log/step-log.ts';
+export type { LogLine } from './log/step-log.ts';
+export { createMasker, MASK } from './log/mask.ts';
+export { LineSplitter } from './log/lines.ts';
+export { LogLimiter, limitMarker } from './log/limit.ts';
