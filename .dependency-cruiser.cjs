@@ -9,6 +9,7 @@ const allowed = {
   runner: ['core', 'pipeline'],
   git: ['core'],
   kube: ['core'],
+  access: ['core', 'store'],
   builds: ['core', 'store', 'pipeline', 'runner', 'git'],
 };
 

@@ -1,0 +1,5 @@
+export { roles, can, authorize, isRole } from './permissions.ts';
+export type { Action } from './permissions.ts';
+export { authenticate, tokenFromHeader } from './authenticate.ts';
+export type { Principal } from './authenticate.ts';
+export { ensureAdmin } from './bootstrap.ts';

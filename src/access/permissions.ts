@@ -1,0 +1,38 @@
+import { ForbiddenError } from '../core/index.ts';
+import type { Role } from '../store/index.ts';
+
+/** Roles in increasing order of power: each may do what those before it may. */
+export const roles: readonly Role[] = ['viewer', 'developer', 'release-manager', 'admin'];
+
+/** Everything a caller may ask for, with the least role that may do it. */
+const leastRole = {
+  read: 'viewer',
+  'build.trigger': 'developer',
+  'build.cancel': 'developer',
+  'build.restart': 'developer',
+  'secret.write': 'developer',
+  'token.create': 'viewer',
+  'repo.create': 'admin',
+  'repo.update': 'admin',
+  'user.manage': 'admin',
+} as const satisfies Record<string, Role>;
+
+export type Action = keyof typeof leastRole;
+
+export function can(role: Role, action: Action): boolean {
+  return roles.indexOf(role) >= roles.indexOf(leastRole[action]);
+}
+
+/** Throws `ForbiddenError` saying which role the action needs. */
+export function authorize(user: { login: string; role: Role }, action: Action): void {
+  if (can(user.role, action)) return;
+  throw new ForbiddenError(`${user.login} (${user.role}) may not ${action}: it needs the ${leastRole[action]} role or higher`, {
+    action,
+    role: user.role,
+    required: leastRole[action],
+  });
+}
+
+export function isRole(value: string): value is Role {
+  return (roles as readonly string[]).includes(value);
+}
