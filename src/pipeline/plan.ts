@@ -69,6 +69,8 @@ export interface PlanStep {
   timeoutSeconds?: number;
   /** Resource hints for container backends, as written in the file. */
   resources?: { limits?: Record<string, string>; requests?: Record<string, string> };
+  /** `user:` the container runs as (docker and kubernetes only). */
+  user?: string;
 }
 
 export interface PlanPipeline {
@@ -84,12 +86,14 @@ export interface PlanPipeline {
   node: Record<string, string>;
   /** Where the source is checked out: Drone's `workspace.path`, relative to the build root. */
   workspace: { base: string; path: string };
-  clone: { disable: boolean; depth?: number; skipVerify: boolean };
+  clone: { disable: boolean; depth?: number; skipVerify: boolean; retries?: number };
   /** `concurrency.limit`: how many builds may run this pipeline at once (undefined = unlimited). */
   concurrencyLimit?: number;
   /** Pipeline timeout in seconds (undefined = the server's default). */
   timeoutSeconds?: number;
   volumes: { name: string; host?: { path: string }; temp?: { medium?: string } }[];
+  /** Secret names holding registry credentials for pulling images (`image_pull_secrets`). */
+  imagePullSecrets?: string[];
   /** Detached containers for the whole pipeline (docker and kubernetes). */
   services: PlanStep[];
   /** In execution order; the clone step comes first unless `clone.disable`. */
