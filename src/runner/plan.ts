@@ -1,5 +1,5 @@
 import type { Clock, Logger } from '../core/index.ts';
-import { messageOf, newId, systemClock } from '../core/index.ts';
+import { ConfigError, messageOf, newId, systemClock } from '../core/index.ts';
 import type { Plan, PlanPipeline } from '../pipeline/index.ts';
 import { backends as registeredBackends, selectBackend } from './backends.ts';
 import type { Backend, BackendDefinition } from './contract.ts';
@@ -51,7 +51,9 @@ export async function runPlan(options: RunPlanOptions): Promise<PlanResult> {
     const config: unknown = definition.configSchema.parse(options.backendConfig?.[definition.id] ?? {});
     const availability = await definition.isAvailable(config);
     if (!availability.available) {
-      throw new Error(`the ${definition.id} backend is not available: ${availability.reason}`);
+      throw new ConfigError(
+        `pipeline "${pipeline.name}" needs the ${definition.id} backend, which is not available here: ${availability.reason}`,
+      );
     }
     const backend = definition.create(config, { logger });
     instances.set(definition.id, backend);

@@ -26,7 +26,7 @@ export interface StepRunOptions {
   /** Any of these aborting (reason: a `StopCause`) stops the step. */
   stopSignals: AbortSignal[];
   timeoutMs?: number;
-  /** Called once the backend reports the step running. */
+  /** Called once the backend reports the step running, or once it ended without running. */
   onRunning?: () => void;
 }
 
