@@ -9,8 +9,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { DatabaseSync } from 'node:sqlite';
 import { after, test } from 'node:test';
 import { openStore } from '../index.ts';
+import { migrations } from './migrations.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'trunkline-store-processes-'));
 const secretKey = Buffer.alloc(32, 8).toString('hex');
@@ -53,6 +55,29 @@ function startChild(path: string, body: string): { child: ChildProcessWithoutNul
   };
   return { child, next, exited };
 }
+
+test('processes opening a fresh file at once migrate it exactly once', async () => {
+  const path = join(dir, 'fresh', 'trunkline.sqlite');
+  const workers = [1, 2, 3, 4].map((n) =>
+    startChild(
+      path,
+      `await store.users.create({ login: 'user-${n}' });
+       send('opened');
+       await store.close();
+       process.exit(0);`,
+    ),
+  );
+  for (const worker of workers) assert.equal(await worker.next(), 'opened');
+  assert.deepEqual(await Promise.all(workers.map((w) => w.exited)), [0, 0, 0, 0]);
+  const raw = new DatabaseSync(path, { readOnly: true });
+  try {
+    const rows = raw.prepare('SELECT version FROM schema_migrations').all();
+    assert.equal(rows.length, migrations.length);
+    assert.equal(raw.prepare('SELECT COUNT(*) AS n FROM users').get()?.['n'], 4);
+  } finally {
+    raw.close();
+  }
+});
 
 test('build numbers strictly increase without duplicates across racing processes', async () => {
   const path = join(dir, 'builds.sqlite');
