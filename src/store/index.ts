@@ -1,3 +1,8 @@
+/**
+ * Durable state: one small repository per aggregate behind the `Store`
+ * interface. `openStore` gives the embedded SQLite implementation; every
+ * method is async so that another engine can implement the same contract.
+ */
 export { openStore } from './sqlite/open.ts';
 export type { OpenStoreOptions } from './sqlite/open.ts';
 export type * from './types.ts';

@@ -59,7 +59,8 @@ export class Database {
       this.#db.exec(nested ? `RELEASE ${name}` : 'COMMIT');
       return result;
     } catch (error) {
-      this.#db.exec(nested ? `ROLLBACK TO ${name}; RELEASE ${name}` : 'ROLLBACK');
+      // SQLite may already have rolled back (e.g. disk full); keep the original error.
+      if (this.#db.isTransaction) this.#db.exec(nested ? `ROLLBACK TO ${name}; RELEASE ${name}` : 'ROLLBACK');
       throw error;
     } finally {
       this.#depth -= 1;
