@@ -11,6 +11,12 @@ export interface ExecBackendConfig {
   root: string;
   /** Between SIGTERM and SIGKILL when a step is stopped. */
   stopGraceMs: number;
+  /**
+   * An existing folder to use as every run's workspace instead of a fresh
+   * one — `trunkline exec` runs in the current folder, like `drone exec`.
+   * It is never deleted, and steps keep the user's own HOME.
+   */
+  workspace?: string;
 }
 
 /** The POSIX shell every step script runs with, as in Drone's exec runner. */
@@ -52,7 +58,7 @@ export class ExecBackend implements Backend {
 
   async setup(run: RunSpec): Promise<void> {
     if (this.#runs.has(run.id)) throw new InternalError(`run "${run.id}" is already set up`);
-    const folders = runFolders(this.#config.root, run);
+    const folders = runFolders(this.#config, run);
     const state: RunState = { folders, steps: new Map(), scriptCount: 0 };
     this.#runs.set(run.id, state);
     for (const dir of [folders.dir, folders.home, folders.scripts, folders.workspace]) {
@@ -77,8 +83,7 @@ export class ExecBackend implements Backend {
     await writeFile(script, buildScript(step.commands), { mode: 0o700 });
     const env: Record<string, string> = {
       ...hostEnvironment(),
-      HOME: folders.home,
-      USERPROFILE: folders.home,
+      ...(this.#config.workspace ? {} : { HOME: folders.home, USERPROFILE: folders.home }),
       GIT_TERMINAL_PROMPT: '0',
       ...spec.env,
       DRONE_WORKSPACE: folders.workspace,
@@ -111,7 +116,7 @@ export class ExecBackend implements Backend {
 
   async destroy(run: RunSpec): Promise<void> {
     const state = this.#runs.get(run.id);
-    const dir = state?.folders.dir ?? safeRunFolders(this.#config.root, run)?.dir;
+    const dir = state?.folders.dir ?? safeRunFolders(this.#config, run)?.dir;
     if (state) await Promise.all([...state.steps.values()].map((p) => p.stop(this.#config.stopGraceMs)));
     this.#runs.delete(run.id);
     if (dir !== undefined) await rm(dir, { recursive: true, force: true, maxRetries: 3 });
@@ -131,20 +136,24 @@ export class ExecBackend implements Backend {
 }
 
 /** Drone's exec layout: `<run>/home`, `<run>/opt` (scripts), `<run>/<base>/<path>` (e.g. `drone/src`). */
-function runFolders(root: string, run: RunSpec): RunFolders {
+function runFolders(config: ExecBackendConfig, run: RunSpec): RunFolders {
   if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(run.id)) {
     throw new ConfigError(`run id "${run.id}" cannot name a folder (letters, digits, ".", "_" and "-" only)`);
   }
-  const dir = resolve(root, run.id);
+  const dir = resolve(config.root, run.id);
+  if (config.workspace) {
+    const workspace = resolve(config.workspace);
+    return { dir, home: join(dir, 'home'), scripts: join(dir, 'opt'), workspaceBase: workspace, workspace };
+  }
   const { base, path } = run.pipeline.workspace;
   const workspaceBase = inside(dir, stripLeadingSlashes(base), 'workspace base');
   const workspace = inside(workspaceBase, stripLeadingSlashes(path), 'workspace path');
   return { dir, home: join(dir, 'home'), scripts: join(dir, 'opt'), workspaceBase, workspace };
 }
 
-function safeRunFolders(root: string, run: RunSpec): RunFolders | undefined {
+function safeRunFolders(config: ExecBackendConfig, run: RunSpec): RunFolders | undefined {
   try {
-    return runFolders(root, run);
+    return runFolders(config, run);
   } catch {
     return undefined;
   }

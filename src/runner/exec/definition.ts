@@ -10,6 +10,7 @@ import type { ExecBackendConfig } from './backend.ts';
 const configSchema = z.object({
   root: z.string().min(1).default(join(tmpdir(), 'trunkline-runs')),
   stopGraceMs: z.number().int().nonnegative().default(5000),
+  workspace: z.string().min(1).optional(),
 });
 
 /** Local processes: runs `type: exec` pipelines on this machine. */
