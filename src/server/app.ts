@@ -1,0 +1,21 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { AppContext } from './context.ts';
+import { errorHandler } from './errors.ts';
+import { buildRoutes } from './routes/builds.ts';
+import { healthRoutes } from './routes/health.ts';
+import { logRoutes } from './routes/logs.ts';
+import { repoRoutes } from './routes/repos.ts';
+import { secretRoutes } from './routes/secrets.ts';
+import { userRoutes } from './routes/user.ts';
+
+/** The HTTP API: thin routes over the services in `context`. */
+export function createApp(context: AppContext): FastifyInstance {
+  // Errors are logged by the error handler with our logger; requests are not logged one by one.
+  const app = Fastify({ logger: false, bodyLimit: 10 * 1024 * 1024 });
+  app.setErrorHandler(errorHandler(context.logger));
+  app.setNotFoundHandler((request, reply) => {
+    void reply.status(404).send({ error: 'not_found', message: `no route ${request.method} ${request.url.split('?')[0]}` });
+  });
+  for (const routes of [healthRoutes, repoRoutes, secretRoutes, buildRoutes, logRoutes, userRoutes]) routes(app, context);
+  return app;
+}

@@ -1,0 +1,5 @@
+export { startServer } from './start.ts';
+export type { RunningServer } from './start.ts';
+export { loadConfig } from './config.ts';
+export type { ServerConfig } from './config.ts';
+export { version } from './version.ts';

@@ -1,0 +1,48 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { NotFoundError } from '../../core/index.ts';
+import type { AppContext } from '../context.ts';
+import { guard } from '../auth.ts';
+import { parseInput } from '../input.ts';
+
+const createUser = z.object({
+  login: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'expected a login of letters, digits, ".", "_" or "-"'),
+  name: z.string().optional(),
+  email: z.string().optional(),
+  role: z.enum(['viewer', 'developer', 'release-manager', 'admin']),
+});
+const createToken = z
+  .object({ name: z.string().min(1).max(100), expiresInDays: z.number().int().positive().optional() })
+  .transform(({ name, expiresInDays }) => ({ name, expiresAt: expiresInDays ? Date.now() + expiresInDays * 86_400_000 : undefined }));
+
+export function userRoutes(app: FastifyInstance, { store }: AppContext): void {
+  app.get('/api/user', async (request) => (await guard(store, request, 'read')).user);
+
+  /** A new token for the caller; the plaintext is in this answer only. */
+  app.post('/api/user/tokens', async (request, reply) => {
+    const { user } = await guard(store, request, 'token.create');
+    const { name, expiresAt } = parseInput(createToken, request.body, 'token');
+    return reply.status(201).send(await store.tokens.create(user.id, name, { expiresAt }));
+  });
+
+  app.get('/api/users', async (request) => {
+    await guard(store, request, 'user.manage');
+    return store.users.list();
+  });
+
+  app.post('/api/users', async (request, reply) => {
+    await guard(store, request, 'user.manage');
+    const input = parseInput(createUser, request.body, 'user');
+    return reply.status(201).send(await store.users.create(input));
+  });
+
+  /** An admin issues a token for another user (e.g. a runner or a newcomer). */
+  app.post('/api/users/:login/tokens', async (request, reply) => {
+    await guard(store, request, 'user.manage');
+    const { login } = parseInput(z.object({ login: z.string() }), request.params, 'user path');
+    const user = await store.users.findByLogin(login);
+    if (!user) throw new NotFoundError(`no user "${login}"`);
+    const { name, expiresAt } = parseInput(createToken, request.body, 'token');
+    return reply.status(201).send(await store.tokens.create(user.id, name, { expiresAt }));
+  });
+}

@@ -1,0 +1,67 @@
+import { mkdir } from 'node:fs/promises';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import { ensureAdmin } from '../access/index.ts';
+import { BuildService } from '../builds/index.ts';
+import type { Logger } from '../core/index.ts';
+import { openStore } from '../store/index.ts';
+import { createApp } from './app.ts';
+import { backendPool } from './backends.ts';
+import type { ServerConfig } from './config.ts';
+import { loadSecretKey } from './secret-key.ts';
+import { version } from './version.ts';
+
+export interface RunningServer {
+  /** Base URL the server answers on. */
+  url: string;
+  /** Plaintext admin token when this start created it (first start), else undefined. */
+  adminToken: string | undefined;
+  adminTokenFile: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts everything in one process: store, build worker, HTTP API. Work a
+ * previous process left unfinished is settled before new work is taken.
+ */
+export async function startServer(config: ServerConfig, logger: Logger = pino({ level: config.logLevel })): Promise<RunningServer> {
+  await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
+  const secretKey = await loadSecretKey(config.secretKey, join(config.dataDir, 'secret.key'));
+  const store = await openStore({ path: join(config.dataDir, 'trunkline.db'), secretKey });
+  const adminTokenFile = join(config.dataDir, 'admin.token');
+  const admin = await ensureAdmin(store, adminTokenFile);
+
+  // The URL is only known once listening (port 0 picks a free one), and builds need it for links.
+  const server = { url: config.publicUrl ?? '', version };
+  const backendFor = backendPool(config.dataDir, logger);
+  const builds = new BuildService({
+    store,
+    logger,
+    dataDir: config.dataDir,
+    server,
+    worker: {
+      owner: config.runnerName ?? `${hostname()}:${config.dataDir}`,
+      capacity: config.capacity,
+      backendFor,
+      stepTimeoutMs: config.stepTimeoutMs,
+      logLimitBytes: config.logLimitBytes,
+    },
+  });
+  const app = createApp({ store, builds, logger, version });
+  const address = await app.listen({ host: config.host, port: config.port });
+  server.url = config.publicUrl ?? address;
+  await builds.start();
+  logger.info({ url: server.url, dataDir: config.dataDir }, 'trunkline is listening');
+
+  return {
+    url: server.url,
+    adminToken: admin.created ? admin.token : undefined,
+    adminTokenFile,
+    async close() {
+      await builds.stop();
+      await app.close();
+      await store.close();
+    },
+  };
+}
