@@ -1,0 +1,134 @@
+import { Command, Option } from 'commander';
+import { messageOf } from '../core/index.ts';
+import { version } from '../server/index.ts';
+import { ApiClient, ApiError } from './client.ts';
+import { repoAddCommand, repoListCommand, secretListCommand, secretSetCommand, userAddCommand } from './commands/admin.ts';
+import { cancelCommand, listCommand, logsCommand, restartCommand, statusCommand, triggerCommand } from './commands/builds.ts';
+import { execCommand } from './commands/exec.ts';
+import { lintCommand } from './commands/lint.ts';
+import { serverCommand } from './commands/server.ts';
+import { keyValue, positiveInteger } from './options.ts';
+
+const events = ['push', 'pull_request', 'tag', 'promote', 'rollback', 'cron', 'custom', 'create', 'delete'];
+
+/** Exit with the code an action returned, or 0. */
+const run =
+  <A extends unknown[]>(action: (...args: A) => Promise<number | void>) =>
+  async (...args: A): Promise<void> => {
+    const code = await action(...args);
+    if (typeof code === 'number') process.exitCode = code;
+  };
+
+function program(): Command {
+  const cli = new Command('trunkline').version(version).description('Trunk-based delivery for Kubernetes');
+  const client = () => {
+    const { server, token } = cli.opts<{ server?: string; token?: string }>();
+    return new ApiClient({ server, token });
+  };
+  cli
+    .option('--server <url>', 'Trunkline server URL (env TRUNKLINE_SERVER, default http://127.0.0.1:8080)')
+    .option('--token <token>', 'API token (env TRUNKLINE_TOKEN, default the local admin token)');
+
+  cli.command('up').description('start Trunkline with embedded defaults and print how to use it').action(run(() => serverCommand({ guide: true })));
+  cli.command('server').description('start the Trunkline server (configured by TRUNKLINE_* variables)').action(run(() => serverCommand({ guide: false })));
+
+  cli
+    .command('exec')
+    .description('run a pipeline file in the current folder, like drone exec')
+    .argument('[file]', 'pipeline file', '.drone.yml')
+    .option('--branch <branch>', 'branch to pretend (default: the checked-out one)')
+    .addOption(new Option('--event <event>', 'build event').choices(events).default('push'))
+    .option('--tag <tag>', 'tag name, for tag events')
+    .option('--deploy-to <env>', 'target environment, for promote events')
+    .option('--env <KEY=VALUE>', 'extra variable for every step (repeatable)', keyValue, {})
+    .option('--secret <KEY=VALUE>', 'secret value (repeatable); masked in the output', keyValue, {})
+    .option('--pipeline <name...>', 'run only these pipelines')
+    .option('--clone', 'run the clone step into a fresh workspace instead of using this folder', false)
+    .option('--timeout <minutes>', 'default step timeout', positiveInteger)
+    .action(run(execCommand));
+
+  cli
+    .command('lint')
+    .description('check a pipeline file and print diagnostics')
+    .argument('[file]', 'pipeline file', '.drone.yml')
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .action(run(lintCommand));
+
+  const repo = cli.command('repo').description('manage repositories');
+  repo
+    .command('add')
+    .argument('<slug>', 'NAMESPACE/NAME')
+    .argument('<clone-url>', 'URL or path git clones from')
+    .option('--default-branch <branch>')
+    .option('--config-path <path>', 'pipeline file in the repository (default .drone.yml)')
+    .addOption(new Option('--visibility <visibility>').choices(['public', 'private', 'internal']))
+    .action(run((slug: string, url: string, options: object) => repoAddCommand(client(), slug, url, options)));
+  repo.command('ls').action(run(() => repoListCommand(client())));
+
+  const secret = cli.command('secret').description('manage repository secrets (write-only)');
+  secret
+    .command('set')
+    .arguments('<repo> <name> <value>')
+    .option('--allow-pull-request', 'expose to pull request builds', false)
+    .action(run((r: string, n: string, v: string, o: { allowPullRequest: boolean }) => secretSetCommand(client(), r, n, v, o)));
+  secret.command('ls').argument('<repo>').action(run((r: string) => secretListCommand(client(), r)));
+
+  cli
+    .command('user')
+    .description('create a user and print a token for it (admin)')
+    .argument('<login>')
+    .addOption(new Option('--role <role>').choices(['viewer', 'developer', 'release-manager', 'admin']).default('developer'))
+    .action(run((login: string, o: { role: string }) => userAddCommand(client(), login, o)));
+
+  cli
+    .command('trigger')
+    .description('start a build')
+    .argument('<repo>', 'NAMESPACE/NAME')
+    .option('--branch <branch>')
+    .option('--ref <ref>')
+    .option('--commit <sha>')
+    .addOption(new Option('--event <event>').choices(events).default('custom'))
+    .option('--param <KEY=VALUE>', 'build parameter (repeatable)', keyValue, {})
+    .option('--follow', 'stream the logs and exit with the build result', false)
+    .action(run((r: string, o: Parameters<typeof triggerCommand>[2]) => triggerCommand(client(), r, o)));
+
+  cli
+    .command('builds')
+    .description('list builds')
+    .argument('<repo>')
+    .option('--branch <branch>')
+    .option('--status <status>')
+    .option('--limit <n>', 'at most n builds', positiveInteger)
+    .action(run((r: string, o: object) => listCommand(client(), r, o)));
+
+  cli.command('status').description('show a build').arguments('<repo> <number>').action(run((r: string, n: string) => statusCommand(client(), r, positiveInteger(n))));
+
+  cli
+    .command('logs')
+    .description('print a step log')
+    .arguments('<repo> <number> <stage> <step>')
+    .option('--follow', 'stream until the step ends', false)
+    .action(
+      run((r: string, n: string, stage: string, step: string, o: { follow: boolean }) =>
+        logsCommand(client(), r, positiveInteger(n), positiveInteger(stage), positiveInteger(step), o),
+      ),
+    );
+
+  cli.command('cancel').arguments('<repo> <number>').action(run((r: string, n: string) => cancelCommand(client(), r, positiveInteger(n))));
+  cli
+    .command('restart')
+    .arguments('<repo> <number>')
+    .option('--follow', 'stream the logs', false)
+    .action(run((r: string, n: string, o: { follow: boolean }) => restartCommand(client(), r, positiveInteger(n), o)));
+  return cli;
+}
+
+export async function main(argv: string[]): Promise<void> {
+  try {
+    await program().parseAsync(argv);
+  } catch (error) {
+    const details = error instanceof ApiError && Array.isArray(error.body.details) ? `\n${JSON.stringify(error.body.details, null, 2)}` : '';
+    process.stderr.write(`trunkline: ${messageOf(error)}${details}\n`);
+    process.exitCode = error instanceof ApiError && error.status < 500 ? 2 : 1;
+  }
+}
