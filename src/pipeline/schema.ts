@@ -13,8 +13,10 @@ const bool = z.boolean({ error: 'true or false' });
 const positiveInt = z.number({ error: 'a positive integer' }).int({ error: 'a positive integer' }).positive({ error: 'a positive integer' });
 const nonNegativeInt = z.number({ error: 'a non-negative integer' }).int({ error: 'a non-negative integer' }).nonnegative({ error: 'a non-negative integer' });
 
-/** A list of strings only (`commands`, `entrypoint`). */
-const list = z.array(z.string({ error: 'a string' }), { error: 'a list of strings' });
+/** A list of strings (`commands`, `entrypoint`); numbers and booleans are taken as text, as Drone's YAML decoder does. */
+const list = z
+  .array(z.union([z.string(), z.number(), z.boolean()], { error: 'a string' }), { error: 'a list of strings' })
+  .transform((items) => items.map(String));
 
 const isStringList = (v: unknown): v is string[] => Array.isArray(v) && v.every((x) => typeof x === 'string');
 const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
