@@ -1,0 +1,21 @@
+/**
+ * `npm run bench`: Trunkline's own overhead, as JSON on stdout.
+ * - stepOverhead: a 50-step pipeline of trivial commands through the
+ *   scheduler and exec backend vs. the same commands in one shell script
+ *   (target: ≤ 10 ms added per step);
+ * - triggerToFirstStep: API call to first step started through the real
+ *   server (target: ≤ 100 ms median).
+ */
+import { cpus } from 'node:os';
+import { stepOverhead } from './step-overhead.ts';
+import { triggerToFirstStep } from './trigger-latency.ts';
+
+const rounds = Number(process.env.BENCH_ROUNDS ?? 5);
+const results = {
+  node: process.version,
+  cpus: cpus().length,
+  stepOverhead: [await stepOverhead(50, false, rounds), await stepOverhead(50, true, rounds)],
+  triggerToFirstStep: await triggerToFirstStep(Number(process.env.BENCH_BUILDS ?? 30)),
+  targets: { addedPerStepMs: 10, triggerToFirstStepMedianMs: 100 },
+};
+process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
