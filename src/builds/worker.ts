@@ -12,8 +12,8 @@ export interface WorkerOptions {
   owner: string;
   /** Stages run at once. */
   capacity: number;
-  /** The backend for a pipeline type; throws `ConfigError` naming the type when none can run it. */
-  backendFor(type: string, pipeline: string): Backend;
+  /** The backend for a pipeline; rejects with `ConfigError` naming the type when none can run it. */
+  backendFor(pipeline: PlanPipeline): Promise<Backend>;
   stepTimeoutMs: number;
   logLimitBytes: number;
   leaseMs?: number;
@@ -123,7 +123,7 @@ export class StageWorker {
   private async runStage(build: BuildRecord, stage: StageRecord, signal: AbortSignal, logger: Logger) {
     const { store } = this.deps;
     const pipeline = stage.plan as PlanPipeline;
-    const backend = this.options.backendFor(pipeline.type, pipeline.name);
+    const backend = await this.options.backendFor(pipeline);
     const steps = await store.steps.listByStage(stage.id);
     const secrets = await this.secretsFor(build, pipeline);
     const repo = await store.repos.get(build.repoId);

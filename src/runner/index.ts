@@ -15,6 +15,8 @@ export type {
   SkippedPipelineResult,
 } from './results.ts';
 export { backends, selectBackend } from './backends.ts';
+export { BackendPool } from './pool.ts';
+export type { BackendPoolOptions } from './pool.ts';
 export { execBackend } from './exec/definition.ts';
 export type { ExecBackendConfig } from './exec/backend.ts';
 export { StepLog } from './log/step-log.ts';

@@ -1,10 +1,10 @@
 import type { Clock, Logger } from '../core/index.ts';
-import { ConfigError, messageOf, newId, systemClock } from '../core/index.ts';
+import { messageOf, newId, systemClock } from '../core/index.ts';
 import type { Plan, PlanPipeline } from '../pipeline/index.ts';
-import { backends as registeredBackends, selectBackend } from './backends.ts';
 import type { Backend, BackendDefinition } from './contract.ts';
 import { validateDag, walkDag } from './dag.ts';
 import { runPipeline } from './pipeline.ts';
+import { BackendPool } from './pool.ts';
 import { decideRun } from './policy.ts';
 import type { PlanObserver, PlanPipelineResult, PlanResult, RunObserver, StepResult } from './results.ts';
 import { observerCaller } from './step.ts';
@@ -40,25 +40,10 @@ export async function runPlan(options: RunPlanOptions): Promise<PlanResult> {
   const notify = observerCaller(logger);
   const runId = options.runId ?? newId();
   const results = new Map<string, PlanPipelineResult>();
-  const instances = new Map<string, Backend>();
 
   validateDag(options.plan.pipelines, 'pipeline');
 
-  const backendFor = async (pipeline: PlanPipeline): Promise<Backend> => {
-    const definition = selectBackend(pipeline.type, pipeline.name, options.backends ?? registeredBackends);
-    const existing = instances.get(definition.id);
-    if (existing) return existing;
-    const config: unknown = definition.configSchema.parse(options.backendConfig?.[definition.id] ?? {});
-    const availability = await definition.isAvailable(config);
-    if (!availability.available) {
-      throw new ConfigError(
-        `pipeline "${pipeline.name}" needs the ${definition.id} backend, which is not available here: ${availability.reason}`,
-      );
-    }
-    const backend = definition.create(config, { logger });
-    instances.set(definition.id, backend);
-    return backend;
-  };
+  const pool = new BackendPool({ backends: options.backends, config: options.backendConfig, logger });
 
   const skipAll = (pipeline: PlanPipeline, reason: string): PlanPipelineResult => ({
     status: 'skipped',
@@ -93,7 +78,7 @@ export async function runPlan(options: RunPlanOptions): Promise<PlanResult> {
     await notify(() => options.observer.pipelineStarted(pipeline, clock.now()));
     let backend: Backend;
     try {
-      backend = await backendFor(pipeline);
+      backend = await pool.for(pipeline);
     } catch (error) {
       const message = messageOf(error);
       const skipped = skipAll(pipeline, `not run: ${message}`);

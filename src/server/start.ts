@@ -5,9 +5,9 @@ import { pino } from 'pino';
 import { ensureAdmin } from '../access/index.ts';
 import { BuildService } from '../builds/index.ts';
 import type { Logger } from '../core/index.ts';
+import { BackendPool } from '../runner/index.ts';
 import { openStore } from '../store/index.ts';
 import { createApp } from './app.ts';
-import { backendPool } from './backends.ts';
 import type { ServerConfig } from './config.ts';
 import { loadSecretKey } from './secret-key.ts';
 import { version } from './version.ts';
@@ -34,7 +34,7 @@ export async function startServer(config: ServerConfig, logger: Logger = pino({ 
 
   // The URL is only known once listening (port 0 picks a free one), and builds need it for links.
   const server = { url: config.publicUrl ?? '', version };
-  const backendFor = backendPool(config.dataDir, logger);
+  const backends = new BackendPool({ config: { exec: { root: join(config.dataDir, 'runs') } }, logger });
   const builds = new BuildService({
     store,
     logger,
@@ -43,7 +43,7 @@ export async function startServer(config: ServerConfig, logger: Logger = pino({ 
     worker: {
       owner: config.runnerName ?? `${hostname()}:${config.dataDir}`,
       capacity: config.capacity,
-      backendFor,
+      backendFor: (pipeline) => backends.for(pipeline),
       stepTimeoutMs: config.stepTimeoutMs,
       logLimitBytes: config.logLimitBytes,
     },
