@@ -4,8 +4,7 @@ import type { BuildEvent, BuildRecord, BuildStatus } from '../records.ts';
 import type { BuildInput, BuildListQuery, BuildPatch, BuildRepository, StatusGuard } from '../types.ts';
 import { int, json, nullable, optInt, optText, text } from './columns.ts';
 import type { Database, Params, Row } from './database.ts';
-import { lifecycleColumns } from './lifecycle.ts';
-import { updateRow } from './update.ts';
+import { rowsByStatus, updateLifecycleRow } from './lifecycle.ts';
 
 export class SqliteBuildRepository implements BuildRepository {
   readonly #db: Database;
@@ -104,30 +103,17 @@ export class SqliteBuildRepository implements BuildRepository {
   }
 
   async update(id: string, patch: BuildPatch, guard: StatusGuard<BuildStatus> = {}): Promise<BuildRecord> {
-    this.#db.transaction(() => {
-      const current = this.#db.get('SELECT * FROM builds WHERE id = ?', [id]);
-      if (!current) throw new NotFoundError(`build ${id} not found`);
-      const now = this.#clock.now();
-      const columns: Record<string, string | number | null> = {
-        ...lifecycleColumns(current, patch, now),
-        updated_at: now,
-      };
-      if (patch.status !== undefined) columns['status'] = patch.status;
-      if (patch.error !== undefined) columns['error'] = patch.error;
-      if (patch.message !== undefined) columns['message'] = patch.message;
-      if (patch.params !== undefined) columns['params'] = JSON.stringify(patch.params);
-      updateRow(this.#db, 'builds', id, columns, guard.ifStatus);
-    });
+    const columns = {
+      error: patch.error,
+      message: patch.message,
+      params: patch.params === undefined ? undefined : JSON.stringify(patch.params),
+    };
+    updateLifecycleRow(this.#db, 'builds', id, patch, columns, this.#clock.now(), guard.ifStatus);
     return this.get(id);
   }
 
   async listByStatus(statuses: readonly BuildStatus[]): Promise<BuildRecord[]> {
-    if (statuses.length === 0) return [];
-    return this.#db
-      .all(`SELECT * FROM builds WHERE status IN (${statuses.map(() => '?').join(', ')}) ORDER BY created_at, number`, [
-        ...statuses,
-      ])
-      .map(toBuild);
+    return rowsByStatus(this.#db, 'builds', statuses).map(toBuild);
   }
 }
 

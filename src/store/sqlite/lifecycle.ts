@@ -1,4 +1,6 @@
-import type { Row } from './database.ts';
+import { NotFoundError } from '../../core/index.ts';
+import type { Database, Row } from './database.ts';
+import { updateRow } from './update.ts';
 
 const FINISHED: ReadonlySet<string> = new Set(['success', 'failure', 'error', 'killed', 'skipped']);
 
@@ -29,4 +31,32 @@ export function lifecycleColumns(current: Row, patch: TimedPatch, now: number): 
     columns['finished_at'] = now;
   }
   return columns;
+}
+
+/**
+ * Updates a row that has a status lifecycle (builds, stages, steps) in one
+ * transaction: the given columns (undefined ones left out), `status`, the
+ * implied timestamps and `updated_at`, guarded by `ifStatus`.
+ */
+export function updateLifecycleRow(
+  db: Database,
+  table: string,
+  id: string,
+  patch: TimedPatch,
+  columns: Record<string, string | number | null | undefined>,
+  now: number,
+  ifStatus?: readonly string[],
+): void {
+  db.transaction(() => {
+    const current = db.get(`SELECT * FROM ${table} WHERE id = ?`, [id]);
+    if (!current) throw new NotFoundError(`${table.replace(/s$/, '')} ${id} not found`);
+    const given = Object.fromEntries(Object.entries({ status: patch.status, ...columns }).filter(([, value]) => value !== undefined));
+    updateRow(db, table, id, { ...given, ...lifecycleColumns(current, patch, now), updated_at: now }, ifStatus);
+  });
+}
+
+/** Rows whose status is one of `statuses`, oldest first. */
+export function rowsByStatus(db: Database, table: string, statuses: readonly string[]): Row[] {
+  if (statuses.length === 0) return [];
+  return db.all(`SELECT * FROM ${table} WHERE status IN (${statuses.map(() => '?').join(', ')}) ORDER BY created_at, number`, [...statuses]);
 }

@@ -5,8 +5,7 @@ import type { StageInput, StagePatch, StageRepository, StatusGuard } from '../ty
 import { int, json, nullable, optInt, optText, text } from './columns.ts';
 import { translateConstraint } from './database.ts';
 import type { Database, Row } from './database.ts';
-import { lifecycleColumns } from './lifecycle.ts';
-import { updateRow } from './update.ts';
+import { rowsByStatus, updateLifecycleRow } from './lifecycle.ts';
 
 export class SqliteStageRepository implements StageRepository {
   readonly #db: Database;
@@ -60,31 +59,18 @@ export class SqliteStageRepository implements StageRepository {
   }
 
   async update(id: string, patch: StagePatch, guard: StatusGuard<StageStatus> = {}): Promise<StageRecord> {
-    this.#db.transaction(() => {
-      const current = this.#db.get('SELECT * FROM stages WHERE id = ?', [id]);
-      if (!current) throw new NotFoundError(`stage ${id} not found`);
-      const now = this.#clock.now();
-      const columns: Record<string, string | number | null> = {
-        ...lifecycleColumns(current, patch, now),
-        updated_at: now,
-      };
-      if (patch.status !== undefined) columns['status'] = patch.status;
-      if (patch.error !== undefined) columns['error'] = patch.error;
-      if (patch.exitCode !== undefined) columns['exit_code'] = patch.exitCode;
-      if (patch.machine !== undefined) columns['machine'] = patch.machine;
-      if (patch.plan !== undefined) columns['plan'] = JSON.stringify(patch.plan);
-      updateRow(this.#db, 'stages', id, columns, guard.ifStatus);
-    });
+    const columns = {
+      error: patch.error,
+      exit_code: patch.exitCode,
+      machine: patch.machine,
+      plan: patch.plan === undefined ? undefined : JSON.stringify(patch.plan),
+    };
+    updateLifecycleRow(this.#db, 'stages', id, patch, columns, this.#clock.now(), guard.ifStatus);
     return this.get(id);
   }
 
   async listByStatus(statuses: readonly StageStatus[]): Promise<StageRecord[]> {
-    if (statuses.length === 0) return [];
-    return this.#db
-      .all(`SELECT * FROM stages WHERE status IN (${statuses.map(() => '?').join(', ')}) ORDER BY created_at, number`, [
-        ...statuses,
-      ])
-      .map(toStage);
+    return rowsByStatus(this.#db, 'stages', statuses).map(toStage);
   }
 }
 

@@ -5,8 +5,7 @@ import type { StatusGuard, StepInput, StepPatch, StepRepository } from '../types
 import { bool, flag, int, optInt, optText, text } from './columns.ts';
 import { translateConstraint } from './database.ts';
 import type { Database, Row } from './database.ts';
-import { lifecycleColumns } from './lifecycle.ts';
-import { updateRow } from './update.ts';
+import { updateLifecycleRow } from './lifecycle.ts';
 
 export class SqliteStepRepository implements StepRepository {
   readonly #db: Database;
@@ -61,20 +60,12 @@ export class SqliteStepRepository implements StepRepository {
   }
 
   async update(id: string, patch: StepPatch, guard: StatusGuard<StepStatus> = {}): Promise<StepRecord> {
-    this.#db.transaction(() => {
-      const current = this.#db.get('SELECT * FROM steps WHERE id = ?', [id]);
-      if (!current) throw new NotFoundError(`step ${id} not found`);
-      const now = this.#clock.now();
-      const columns: Record<string, string | number | null> = {
-        ...lifecycleColumns(current, patch, now),
-        updated_at: now,
-      };
-      if (patch.status !== undefined) columns['status'] = patch.status;
-      if (patch.exitCode !== undefined) columns['exit_code'] = patch.exitCode;
-      if (patch.error !== undefined) columns['error'] = patch.error;
-      if (patch.errorIgnored !== undefined) columns['error_ignored'] = flag(patch.errorIgnored);
-      updateRow(this.#db, 'steps', id, columns, guard.ifStatus);
-    });
+    const columns = {
+      exit_code: patch.exitCode,
+      error: patch.error,
+      error_ignored: patch.errorIgnored === undefined ? undefined : flag(patch.errorIgnored),
+    };
+    updateLifecycleRow(this.#db, 'steps', id, patch, columns, this.#clock.now(), guard.ifStatus);
     return this.get(id);
   }
 }
