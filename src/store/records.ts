@@ -5,6 +5,9 @@
 
 export type Visibility = 'public' | 'internal' | 'private';
 
+/** Where a repository is hosted; `git` is a plain remote URL without a host API. */
+export type RepoProvider = 'builtin' | 'gitea' | 'github' | 'gitlab' | 'git';
+
 export interface RepoRecord {
   id: string;
   namespace: string;
@@ -19,6 +22,13 @@ export interface RepoRecord {
   timeoutMinutes: number;
   /** Trusted repositories may run privileged steps. */
   trusted: boolean;
+  provider: RepoProvider;
+  /** Base URL of the host's API (commit statuses), when it has one. */
+  apiUrl?: string;
+  /** Whether webhook deliveries are verified with a shared secret (the value is only revealed on request). */
+  hasWebhookSecret: boolean;
+  /** Whether the host is reached with stored credentials (the values are only revealed on request). */
+  hasCredentials: boolean;
   createdAt: number;
   updatedAt: number;
 }
@@ -127,6 +137,21 @@ export interface SecretRecord {
   name: string;
   /** Whether pull requests (possibly from forks) may read the secret. */
   allowPullRequest: boolean;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export type CommitStatusState = 'pending' | 'running' | 'success' | 'failure' | 'error';
+
+/** The latest status of one check (`context`) on one commit of a repository. */
+export interface CommitStatusRecord {
+  repoId: string;
+  sha: string;
+  /** Names the check, e.g. `trunkline/push`; one status per context and commit. */
+  context: string;
+  state: CommitStatusState;
+  description: string;
+  targetUrl?: string;
   createdAt: number;
   updatedAt: number;
 }

@@ -33,3 +33,10 @@ test('another key is reported as such', () => {
   const sealed = new SecretCipher(randomBytes(32)).seal('repo', 'TOKEN', 'hunter2');
   assert.throws(() => new SecretCipher(randomBytes(32)).open('repo', 'TOKEN', sealed), /another secret key/);
 });
+
+test('a value sealed for one purpose does not open as another', () => {
+  const cipher = new SecretCipher(randomBytes(32));
+  const sealed = cipher.seal('repo', 'credentials', 'hunter2', 'repo-host');
+  assert.equal(cipher.open('repo', 'credentials', sealed, 'repo-host'), 'hunter2');
+  assert.throws(() => cipher.open('repo', 'credentials', sealed), /authentication failed/);
+});

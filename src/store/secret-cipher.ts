@@ -10,6 +10,18 @@ export interface SealedValue {
   keyId: string;
 }
 
+/**
+ * What a sealed value is for. Each purpose has its own associated-data label,
+ * so a repository secret and a host setting that share a name never open as
+ * each other.
+ */
+export type SealPurpose = 'secret' | 'repo-host';
+
+const LABELS: Readonly<Record<SealPurpose, string>> = {
+  secret: 'trunkline-secret-v1',
+  'repo-host': 'trunkline-repo-host-v1',
+};
+
 const ALGORITHM = 'aes-256-gcm';
 const NONCE_BYTES = 12;
 
@@ -27,15 +39,15 @@ export class SecretCipher {
     this.keyId = createHmac('sha256', key).update('trunkline secret key id').digest('hex').slice(0, 16);
   }
 
-  seal(repoId: string, name: string, value: string): SealedValue {
+  seal(repoId: string, name: string, value: string, purpose: SealPurpose = 'secret'): SealedValue {
     const nonce = randomBytes(NONCE_BYTES);
     const cipher = createCipheriv(ALGORITHM, this.#key, nonce);
-    cipher.setAAD(associatedData(repoId, name));
+    cipher.setAAD(associatedData(purpose, repoId, name));
     const ciphertext = Buffer.concat([cipher.update(value, 'utf8'), cipher.final()]);
     return { nonce, ciphertext, tag: cipher.getAuthTag(), keyId: this.keyId };
   }
 
-  open(repoId: string, name: string, sealed: SealedValue): string {
+  open(repoId: string, name: string, sealed: SealedValue, purpose: SealPurpose = 'secret'): string {
     if (sealed.keyId !== this.keyId) {
       throw new ConfigError(
         `secret ${name} cannot be decrypted: it was encrypted with another secret key (key id ${sealed.keyId}, configured key id ${this.keyId})`,
@@ -44,7 +56,7 @@ export class SecretCipher {
     }
     try {
       const decipher = createDecipheriv(ALGORITHM, this.#key, sealed.nonce);
-      decipher.setAAD(associatedData(repoId, name));
+      decipher.setAAD(associatedData(purpose, repoId, name));
       decipher.setAuthTag(sealed.tag);
       return Buffer.concat([decipher.update(sealed.ciphertext), decipher.final()]).toString('utf8');
     } catch (cause) {
@@ -57,6 +69,6 @@ export class SecretCipher {
   }
 }
 
-function associatedData(repoId: string, name: string): Buffer {
-  return Buffer.from(JSON.stringify(['trunkline-secret-v1', repoId, name]), 'utf8');
+function associatedData(purpose: SealPurpose, repoId: string, name: string): Buffer {
+  return Buffer.from(JSON.stringify([LABELS[purpose], repoId, name]), 'utf8');
 }

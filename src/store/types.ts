@@ -6,9 +6,12 @@ import type {
   BuildEvent,
   BuildRecord,
   BuildStatus,
+  CommitStatusRecord,
+  CommitStatusState,
   JobRecord,
   JobStatus,
   LogLine,
+  RepoProvider,
   RepoRecord,
   Role,
   SecretRecord,
@@ -31,6 +34,8 @@ export interface Store {
   readonly users: UserRepository;
   readonly tokens: TokenRepository;
   readonly jobs: JobRepository;
+  readonly deliveries: DeliveryRepository;
+  readonly commitStatuses: CommitStatusRepository;
   /** Closes the connection; the store is unusable afterwards. */
   close(): Promise<void>;
 }
@@ -51,9 +56,30 @@ export interface RepoInput {
   configPath?: string;
   timeoutMinutes?: number;
   trusted?: boolean;
+  /** Default `git`. */
+  provider?: RepoProvider;
+  apiUrl?: string;
+  /** Shared secret that signs the host's webhook deliveries (encrypted at rest). */
+  webhookSecret?: string | null;
+  /** Credentials for the host; `password` is usually an access token (encrypted at rest). */
+  credentials?: RepoCredentials | null;
 }
 
-export type RepoPatch = Partial<Omit<RepoInput, 'namespace' | 'name'>>;
+export interface RepoCredentials {
+  username: string;
+  password: string;
+}
+
+/** Fields a repository may change; `null` clears an optional one. */
+export type RepoPatch = Partial<Omit<RepoInput, 'namespace' | 'name' | 'apiUrl'>> & {
+  apiUrl?: string | null;
+};
+
+/** A repository's decrypted host settings; absent fields are not set. */
+export interface RepoHostSecrets {
+  webhookSecret?: string;
+  credentials?: RepoCredentials;
+}
 
 export interface RepoRepository {
   /** `ConflictError` when `namespace/name` exists. */
@@ -66,6 +92,11 @@ export interface RepoRepository {
   /** Ordered by slug. */
   list(): Promise<RepoRecord[]>;
   update(id: string, patch: RepoPatch): Promise<RepoRecord>;
+  /**
+   * The decrypted webhook secret and credentials. `NotFoundError` when the
+   * repository is absent, `ConfigError` when a value cannot be decrypted.
+   */
+  revealHostSecrets(id: string): Promise<RepoHostSecrets>;
 }
 
 // ── builds ───────────────────────────────────────────────────────────────
@@ -107,6 +138,8 @@ export interface BuildPatch {
 export interface BuildListQuery {
   repoId?: string;
   branch?: string;
+  /** Builds of this commit (e.g. to answer status lookups). */
+  commitSha?: string;
   status?: BuildStatus | readonly BuildStatus[];
   /** At most this many (default 25). */
   limit?: number;
@@ -339,4 +372,37 @@ export interface JobRepository {
   get(id: string): Promise<JobRecord>;
   /** Oldest first. */
   list(query?: JobListQuery): Promise<JobRecord[]>;
+}
+
+// ── webhook deliveries ───────────────────────────────────────────────────
+
+/** Delivery ids already received, so that a host's redelivery is recognised. */
+export interface DeliveryRepository {
+  /**
+   * Records a delivery; `true` the first time this (provider, id) is seen,
+   * `false` afterwards. Atomic across connections and processes.
+   */
+  record(provider: string, deliveryId: string): Promise<boolean>;
+  /** Forgets deliveries received before `olderThan` (ms); returns how many. */
+  prune(olderThan: number): Promise<number>;
+}
+
+// ── commit statuses ──────────────────────────────────────────────────────
+
+export interface CommitStatusInput {
+  context: string;
+  state: CommitStatusState;
+  description?: string;
+  targetUrl?: string;
+}
+
+/** Commit statuses of the built-in git host (external hosts keep their own). */
+export interface CommitStatusRepository {
+  /**
+   * Creates or replaces the status of `input.context` on the commit; keeps
+   * `createdAt`. `NotFoundError` when the repository is absent.
+   */
+  set(repoId: string, sha: string, input: CommitStatusInput): Promise<CommitStatusRecord>;
+  /** Ordered by context. */
+  list(repoId: string, sha: string): Promise<CommitStatusRecord[]>;
 }

@@ -86,6 +86,10 @@ export class SqliteBuildRepository implements BuildRepository {
       where.push('branch = ?');
       params.push(query.branch);
     }
+    if (query.commitSha !== undefined) {
+      where.push('commit_sha = ?');
+      params.push(query.commitSha);
+    }
     if (query.status !== undefined) {
       const statuses: readonly BuildStatus[] = typeof query.status === 'string' ? [query.status] : query.status;
       where.push(`status IN (${statuses.map(() => '?').join(', ') || 'NULL'})`);

@@ -170,4 +170,47 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX jobs_lease ON jobs (status, lease_expires_at);
     `,
   },
+  {
+    version: 2,
+    name: 'git hosts, webhook deliveries and commit statuses',
+    up: `
+      ALTER TABLE repos ADD COLUMN provider TEXT NOT NULL DEFAULT 'git';
+      ALTER TABLE repos ADD COLUMN api_url TEXT;
+
+      -- Encrypted host settings of a repository, one row per field
+      -- ('webhook_secret', 'credentials'); a missing row means not set.
+      CREATE TABLE repo_host_secrets (
+        repo_id TEXT NOT NULL REFERENCES repos (id) ON DELETE CASCADE,
+        field TEXT NOT NULL,
+        key_id TEXT NOT NULL,
+        nonce BLOB NOT NULL,
+        ciphertext BLOB NOT NULL,
+        auth_tag BLOB NOT NULL,
+        updated_at INTEGER NOT NULL,
+        PRIMARY KEY (repo_id, field)
+      ) WITHOUT ROWID;
+
+      CREATE TABLE webhook_deliveries (
+        provider TEXT NOT NULL,
+        delivery_id TEXT NOT NULL,
+        received_at INTEGER NOT NULL,
+        PRIMARY KEY (provider, delivery_id)
+      ) WITHOUT ROWID;
+      CREATE INDEX webhook_deliveries_received ON webhook_deliveries (received_at);
+
+      CREATE TABLE commit_statuses (
+        repo_id TEXT NOT NULL REFERENCES repos (id) ON DELETE CASCADE,
+        sha TEXT NOT NULL,
+        context TEXT NOT NULL,
+        state TEXT NOT NULL,
+        description TEXT NOT NULL,
+        target_url TEXT,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL,
+        PRIMARY KEY (repo_id, sha, context)
+      ) WITHOUT ROWID;
+
+      CREATE INDEX builds_commit ON builds (commit_sha);
+    `,
+  },
 ];

@@ -31,6 +31,10 @@ test('create applies defaults and the slug', async () => {
     configPath: '.drone.yml',
     timeoutMinutes: 60,
     trusted: false,
+    provider: 'git',
+    apiUrl: undefined,
+    hasWebhookSecret: false,
+    hasCredentials: false,
     createdAt: 1_000,
     updatedAt: 1_000,
   });

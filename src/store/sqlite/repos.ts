@@ -1,30 +1,37 @@
 import { ConfigError, newId, NotFoundError } from '../../core/index.ts';
 import type { Clock } from '../../core/index.ts';
-import type { RepoRecord, Visibility } from '../records.ts';
-import type { RepoInput, RepoPatch, RepoRepository } from '../types.ts';
-import { bool, int, text } from './columns.ts';
+import type { RepoProvider, RepoRecord, Visibility } from '../records.ts';
+import type { SecretCipher } from '../secret-cipher.ts';
+import type { RepoHostSecrets, RepoInput, RepoPatch, RepoRepository } from '../types.ts';
+import { bool, int, nullable, optText, text } from './columns.ts';
 import { translateConstraint } from './database.ts';
 import type { Database, Row } from './database.ts';
+import { HAS_HOST_SECRETS, readHostSecrets, writeHostSecrets } from './repo-host-secrets.ts';
 import { updateRow } from './update.ts';
+
+const SELECT_REPOS = `SELECT repos.*, ${HAS_HOST_SECRETS} FROM repos`;
 
 export class SqliteRepoRepository implements RepoRepository {
   readonly #db: Database;
   readonly #clock: Clock;
+  readonly #cipher: SecretCipher;
 
-  constructor(db: Database, clock: Clock) {
+  constructor(db: Database, clock: Clock, cipher: SecretCipher) {
     this.#db = db;
     this.#clock = clock;
+    this.#cipher = cipher;
   }
 
   async create(input: RepoInput): Promise<RepoRecord> {
     const now = this.#clock.now();
     const id = newId();
     try {
-      this.#db.run(
-        `INSERT INTO repos (id, namespace, name, clone_url, default_branch, visibility, config_path,
-           timeout_minutes, trusted, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        [
+      this.#db.transaction(() => {
+        this.#db.run(
+          `INSERT INTO repos (id, namespace, name, clone_url, default_branch, visibility, config_path,
+             timeout_minutes, trusted, provider, api_url, created_at, updated_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          [
           id,
           input.namespace,
           input.name,
@@ -34,10 +41,14 @@ export class SqliteRepoRepository implements RepoRepository {
           input.configPath ?? '.drone.yml',
           input.timeoutMinutes ?? 60,
           input.trusted ? 1 : 0,
+          input.provider ?? 'git',
+          nullable(input.apiUrl),
           now,
           now,
         ],
-      );
+        );
+        writeHostSecrets(this.#db, this.#cipher, id, input, now);
+      });
     } catch (error) {
       translateConstraint(error, `repository ${input.namespace}/${input.name}`);
     }
@@ -45,13 +56,13 @@ export class SqliteRepoRepository implements RepoRepository {
   }
 
   async get(id: string): Promise<RepoRecord> {
-    const row = this.#db.get('SELECT * FROM repos WHERE id = ?', [id]);
+    const row = this.#db.get(`${SELECT_REPOS} WHERE id = ?`, [id]);
     if (!row) throw new NotFoundError(`repository ${id} not found`);
     return toRepo(row);
   }
 
   async find(namespace: string, name: string): Promise<RepoRecord | undefined> {
-    const row = this.#db.get('SELECT * FROM repos WHERE namespace = ? AND name = ?', [namespace, name]);
+    const row = this.#db.get(`${SELECT_REPOS} WHERE namespace = ? AND name = ?`, [namespace, name]);
     return row && toRepo(row);
   }
 
@@ -66,19 +77,30 @@ export class SqliteRepoRepository implements RepoRepository {
   }
 
   async list(): Promise<RepoRecord[]> {
-    return this.#db.all('SELECT * FROM repos ORDER BY namespace, name').map(toRepo);
+    return this.#db.all(`${SELECT_REPOS} ORDER BY namespace, name`).map(toRepo);
   }
 
   async update(id: string, patch: RepoPatch): Promise<RepoRecord> {
-    const columns: Record<string, string | number> = { updated_at: this.#clock.now() };
+    const now = this.#clock.now();
+    const columns: Record<string, string | number | null> = { updated_at: now };
     if (patch.cloneUrl !== undefined) columns['clone_url'] = patch.cloneUrl;
     if (patch.defaultBranch !== undefined) columns['default_branch'] = patch.defaultBranch;
     if (patch.visibility !== undefined) columns['visibility'] = patch.visibility;
     if (patch.configPath !== undefined) columns['config_path'] = patch.configPath;
     if (patch.timeoutMinutes !== undefined) columns['timeout_minutes'] = patch.timeoutMinutes;
     if (patch.trusted !== undefined) columns['trusted'] = patch.trusted ? 1 : 0;
-    updateRow(this.#db, 'repos', id, columns);
+    if (patch.provider !== undefined) columns['provider'] = patch.provider;
+    if (patch.apiUrl !== undefined) columns['api_url'] = patch.apiUrl;
+    this.#db.transaction(() => {
+      updateRow(this.#db, 'repos', id, columns);
+      writeHostSecrets(this.#db, this.#cipher, id, patch, now);
+    });
     return this.get(id);
+  }
+
+  async revealHostSecrets(id: string): Promise<RepoHostSecrets> {
+    if (!this.#db.get('SELECT 1 AS found FROM repos WHERE id = ?', [id])) throw new NotFoundError(`repository ${id} not found`);
+    return readHostSecrets(this.#db, this.#cipher, id);
   }
 }
 
@@ -96,6 +118,10 @@ function toRepo(row: Row): RepoRecord {
     configPath: text(row, 'config_path'),
     timeoutMinutes: int(row, 'timeout_minutes'),
     trusted: bool(row, 'trusted'),
+    provider: text(row, 'provider') as RepoProvider,
+    apiUrl: optText(row, 'api_url'),
+    hasWebhookSecret: bool(row, 'has_webhook_secret'),
+    hasCredentials: bool(row, 'has_credentials'),
     createdAt: int(row, 'created_at'),
     updatedAt: int(row, 'updated_at'),
   };

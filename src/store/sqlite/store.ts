@@ -2,7 +2,9 @@ import type { Clock } from '../../core/index.ts';
 import type { SecretCipher } from '../secret-cipher.ts';
 import type { Store } from '../types.ts';
 import { SqliteBuildRepository } from './builds.ts';
+import { SqliteCommitStatusRepository } from './commit-statuses.ts';
 import type { Database } from './database.ts';
+import { SqliteDeliveryRepository } from './deliveries.ts';
 import { SqliteJobRepository } from './jobs.ts';
 import { SqliteLogRepository } from './logs.ts';
 import { SqliteRepoRepository } from './repos.ts';
@@ -23,11 +25,13 @@ export class SqliteStore implements Store {
   readonly users: SqliteUserRepository;
   readonly tokens: SqliteTokenRepository;
   readonly jobs: SqliteJobRepository;
+  readonly deliveries: SqliteDeliveryRepository;
+  readonly commitStatuses: SqliteCommitStatusRepository;
   readonly #db: Database;
 
   constructor(db: Database, clock: Clock, cipher: SecretCipher) {
     this.#db = db;
-    this.repos = new SqliteRepoRepository(db, clock);
+    this.repos = new SqliteRepoRepository(db, clock, cipher);
     this.builds = new SqliteBuildRepository(db, clock);
     this.stages = new SqliteStageRepository(db, clock);
     this.steps = new SqliteStepRepository(db, clock);
@@ -36,6 +40,8 @@ export class SqliteStore implements Store {
     this.users = new SqliteUserRepository(db, clock);
     this.tokens = new SqliteTokenRepository(db, clock);
     this.jobs = new SqliteJobRepository(db, clock);
+    this.deliveries = new SqliteDeliveryRepository(db, clock);
+    this.commitStatuses = new SqliteCommitStatusRepository(db, clock);
   }
 
   async close(): Promise<void> {
