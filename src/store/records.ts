@@ -6,7 +6,8 @@
 export type Visibility = 'public' | 'internal' | 'private';
 
 /** Where a repository is hosted; `git` is a plain remote URL without a host API. */
-export type RepoProvider = 'builtin' | 'gitea' | 'github' | 'gitlab' | 'git';
+export const repoProviders = ['builtin', 'gitea', 'github', 'gitlab', 'git'] as const;
+export type RepoProvider = (typeof repoProviders)[number];
 
 export interface RepoRecord {
   id: string;
@@ -141,7 +142,8 @@ export interface SecretRecord {
   updatedAt: number;
 }
 
-export type CommitStatusState = 'pending' | 'running' | 'success' | 'failure' | 'error';
+export const commitStatusStates = ['pending', 'running', 'success', 'failure', 'error'] as const;
+export type CommitStatusState = (typeof commitStatusStates)[number];
 
 /** The latest status of one check (`context`) on one commit of a repository. */
 export interface CommitStatusRecord {

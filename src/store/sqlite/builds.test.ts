@@ -138,3 +138,20 @@ test('several connections on one file never hand out the same number', async () 
     await Promise.all(connections.map((c) => c.close()));
   }
 });
+
+test('list finds the builds of one commit', async () => {
+  const sha = 'f'.repeat(40);
+  const other = await store.repos.create({ namespace: 'acme', name: 'by-commit', cloneUrl: 'x' });
+  const first = await store.builds.create({ ...push(repo.id), commitSha: sha });
+  time += 1;
+  const second = await store.builds.create({ ...push(repo.id, 'feature'), commitSha: sha });
+  const elsewhere = await store.builds.create({ ...push(other.id), commitSha: sha });
+  await store.builds.create({ ...push(repo.id), commitSha: 'e'.repeat(40) });
+
+  assert.deepEqual((await store.builds.list({ repoId: repo.id, commitSha: sha })).map((b) => b.id), [second.id, first.id]);
+  assert.deepEqual(
+    new Set((await store.builds.list({ commitSha: sha })).map((b) => b.id)),
+    new Set([first.id, second.id, elsewhere.id]),
+  );
+  assert.deepEqual(await store.builds.list({ repoId: repo.id, commitSha: '0'.repeat(40) }), []);
+});

@@ -6,6 +6,8 @@ import { DatabaseSync } from 'node:sqlite';
 import { after, test } from 'node:test';
 import { ConfigError } from '../../core/index.ts';
 import { openStore } from '../index.ts';
+import { Database } from './database.ts';
+import { migrate } from './migrate.ts';
 import { migrations } from './migrations.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'trunkline-store-open-'));
@@ -91,4 +93,29 @@ test('an in-memory store works for quick use', async () => {
   } finally {
     await store.close();
   }
+});
+
+test('a database of schema version 1 is upgraded with its data kept', async () => {
+  const path = join(dir, 'v1.db');
+  const old = new Database(path, 1000);
+  migrate(old, migrations.filter((m) => m.version === 1), 500);
+  old.run(
+    `INSERT INTO repos (id, namespace, name, clone_url, default_branch, visibility, config_path, timeout_minutes, trusted, created_at, updated_at)
+     VALUES ('r1', 'old', 'repo', 'https://git.example/old/repo.git', 'main', 'private', '.drone.yml', 60, 0, 500, 500)`,
+  );
+  old.close();
+
+  const store = await openStore({ path, secretKey });
+  try {
+    const repo = await store.repos.get('r1');
+    assert.equal(repo.slug, 'old/repo');
+    assert.equal(repo.provider, 'git');
+    assert.equal(repo.hasWebhookSecret, false);
+    assert.deepEqual(await store.repos.revealHostSecrets('r1'), {});
+    assert.equal(await store.deliveries.record('gitea', 'first'), true);
+  } finally {
+    await store.close();
+  }
+  const versions = readRaw<{ version: number }[]>(path, 'SELECT version FROM schema_migrations ORDER BY version');
+  assert.deepEqual(versions.map((row) => row.version), migrations.map((m) => m.version));
 });

@@ -154,6 +154,31 @@ test('racing claimer processes never lease a job twice and honour concurrency li
   }
 });
 
+test('racing processes recording the same webhook deliveries: each id is new for exactly one', async () => {
+  const path = join(dir, 'deliveries.sqlite');
+  await (await openStore({ path, secretKey })).close();
+  const ids = 40;
+  const workers = [1, 2, 3].map(() =>
+    startChild(
+      path,
+      `send('ready');
+       await waitGo();
+       const firsts = [];
+       for (let i = 0; i < ${ids}; i++) {
+         if (await store.deliveries.record('github', 'delivery-' + i)) firsts.push(i);
+       }
+       send(firsts);
+       await store.close();
+       process.exit(0);`,
+    ),
+  );
+  for (const worker of workers) assert.equal(await worker.next(), 'ready');
+  for (const worker of workers) worker.child.stdin.write('go\n');
+  const firsts = ((await Promise.all(workers.map((w) => w.next()))) as number[][]).flat().sort((a, b) => a - b);
+  assert.deepEqual(await Promise.all(workers.map((w) => w.exited)), [0, 0, 0]);
+  assert.deepEqual(firsts, Array.from({ length: ids }, (_, i) => i));
+});
+
 test('what a process committed survives its SIGKILL', async () => {
   const path = join(dir, 'crash.sqlite');
   const worker = startChild(
