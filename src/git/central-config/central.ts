@@ -74,6 +74,7 @@ export class CentralConfig implements PipelineConfigSource {
     this.rulesFile = options.rulesFile ?? defaultRulesFile;
     this.branch = options.branch;
     this.extensions = { ...options.extensions };
+    for (const [name, extension] of Object.entries(this.extensions)) checkExtension(name, extension);
     this.fetch = options.fetch ?? globalThis.fetch;
     this.clock = options.clock ?? systemClock;
     const mirror = this.mirror;
@@ -111,7 +112,7 @@ export class CentralConfig implements PipelineConfigSource {
     await this.refresh?.run();
     const revision = await this.configCommit(mirror);
     if (this.last?.revision === revision) return this.last;
-    const where = `config repository ${mirror.remote} at ${revision.slice(0, 8)}`;
+    const where = `config repository ${displayRemote(mirror.remote)} at ${revision.slice(0, 8)}`;
     const text = await readFileAt(mirror.path, revision, this.rulesFile);
     let snapshot: Snapshot;
     if (text === undefined) {
@@ -136,7 +137,7 @@ export class CentralConfig implements PipelineConfigSource {
       return await resolveCommit(mirror.path, rev);
     } catch (error) {
       if (error instanceof NotFoundError) {
-        throw new ConfigError(`the config repository ${mirror.remote} has no ${this.branch ? `branch ${this.branch}` : 'commits on its HEAD branch'}`);
+        throw new ConfigError(`the config repository ${displayRemote(mirror.remote)} has no ${this.branch ? `branch ${this.branch}` : 'commits on its HEAD branch'}`);
       }
       throw error;
     }
@@ -176,5 +177,32 @@ export class CentralConfig implements PipelineConfigSource {
       source: 'none',
       reason: `${prefix}rule "${rule.name}" of the central pipeline config forbids the repository's own ${request.repo.configPath} for ${request.repo.slug}`,
     };
+  }
+}
+
+function checkExtension(name: string, extension: ExtensionOptions): void {
+  let url: URL | undefined;
+  try {
+    url = new URL(extension.endpoint);
+  } catch {
+    url = undefined;
+  }
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+    throw new ConfigError(`extension "${name}": endpoint must be an http(s) URL, got "${extension.endpoint}"`);
+  }
+  // Drone refuses unsigned extension calls too: the secret is what the extension trusts.
+  if (extension.secret === '') throw new ConfigError(`extension "${name}": secret must not be empty`);
+}
+
+/** The remote as shown in errors, without credentials a URL may carry. */
+function displayRemote(remote: string): string {
+  try {
+    const url = new URL(remote);
+    if (!url.username && !url.password) return remote;
+    url.username = '';
+    url.password = '';
+    return url.toString();
+  } catch {
+    return remote;
   }
 }

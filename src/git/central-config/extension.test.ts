@@ -130,6 +130,8 @@ describe('CentralConfig with a Drone configuration extension', () => {
       () => new CentralConfig({ mirror: undefined, extensions: { a: { endpoint: server.url, secret }, b: { endpoint: server.url, secret } } }),
       /exactly one extension \(found 2\)/,
     );
+    assert.throws(() => new CentralConfig({ mirror: undefined, extensions: { a: { endpoint: 'ftp://x', secret } } }), /endpoint must be an http\(s\) URL/);
+    assert.throws(() => new CentralConfig({ mirror: undefined, extensions: { a: { endpoint: server.url, secret: '' } } }), /secret must not be empty/);
   });
 });
 
