@@ -14,7 +14,8 @@ export interface WebhookAdapter {
   repository(body: unknown): string | undefined;
   /**
    * Whether the delivery is authentic for `secret`, compared in constant
-   * time. False when the signature header is missing or malformed.
+   * time. False when the signature header is missing or malformed, and
+   * for an empty secret (nothing authenticates against it). Never throws.
    */
   verify(headers: Headers, rawBody: Buffer, secret: string): boolean;
   /** The host's unique id of this delivery (for redelivery detection). */

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { ConfigError } from '../../../core/index.ts';
 import type { GitEvent } from '../../event.ts';
 import { allDeliveries, hmacHex, loadDelivery } from '../test-support/fixtures.ts';
-import { fuzzAdapter } from '../test-support/fuzz.ts';
+import { fuzzAdapter, fuzzVerify } from '../test-support/fuzz.ts';
 import { giteaWebhooks } from './webhook.ts';
 
 const ZERO = '0000000000000000000000000000000000000000';
@@ -223,5 +223,9 @@ describe('gitea webhooks: signatures', () => {
     assert.equal(giteaWebhooks.verify({ 'x-gitea-signature': good.slice(0, 63) }, rawBody, 's3cret'), false);
     assert.equal(giteaWebhooks.verify({ 'x-gitea-signature': `${good}00` }, rawBody, 's3cret'), false);
     assert.equal(giteaWebhooks.verify({ 'x-gitea-signature': `sha256=${good}` }, rawBody, 's3cret'), false);
+  });
+
+  it('never throws and agrees with the rule on random signatures, bodies and secrets', () => {
+    fuzzVerify(giteaWebhooks, 'x-gitea-signature', (header, body, secret) => header.toLowerCase() === hmacHex(secret, body));
   });
 });

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { ConfigError } from '../../../core/index.ts';
 import type { GitEvent } from '../../event.ts';
 import { allDeliveries, hmacHex, loadDelivery } from '../test-support/fixtures.ts';
-import { fuzzAdapter } from '../test-support/fuzz.ts';
+import { fuzzAdapter, fuzzVerify } from '../test-support/fuzz.ts';
 import { githubWebhooks } from './webhook.ts';
 
 const ZERO = '0000000000000000000000000000000000000000';
@@ -275,5 +275,9 @@ describe('github webhooks: signatures', () => {
     assert.equal(githubWebhooks.verify({ 'x-hub-signature-256': good.replace('sha256=', 'sha1=') }, rawBody, 's3cret'), false);
     assert.equal(githubWebhooks.verify({ 'x-hub-signature-256': `${good.slice(0, -1)}g` }, rawBody, 's3cret'), false);
     assert.equal(githubWebhooks.verify({ 'x-hub-signature-256': `sha256=${hmacHex('', rawBody)}` }, rawBody, ''), false);
+  });
+
+  it('never throws and agrees with the rule on random signatures, bodies and secrets', () => {
+    fuzzVerify(githubWebhooks, 'x-hub-signature-256', (header, body, secret) => header.startsWith('sha256=') && header.slice(7).toLowerCase() === hmacHex(secret, body));
   });
 });

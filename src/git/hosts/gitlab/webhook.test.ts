@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { ConfigError } from '../../../core/index.ts';
 import type { GitEvent } from '../../event.ts';
 import { allDeliveries, loadDelivery } from '../test-support/fixtures.ts';
-import { fuzzAdapter } from '../test-support/fuzz.ts';
+import { fuzzAdapter, fuzzVerify } from '../test-support/fuzz.ts';
 import { gitlabWebhooks } from './webhook.ts';
 
 const ZERO = '0000000000000000000000000000000000000000';
@@ -219,5 +219,9 @@ describe('gitlab webhooks: tokens', () => {
     assert.equal(gitlabWebhooks.verify({ 'x-gitlab-token': 's3cret!' }, raw, 's3cret'), false);
     assert.equal(gitlabWebhooks.verify({ 'x-gitlab-token': '' }, raw, ''), false);
     assert.equal(gitlabWebhooks.verify({ 'x-gitlab-token': 'é' }, raw, 'e'), false);
+  });
+
+  it('never throws and agrees with the rule on random signatures, bodies and secrets', () => {
+    fuzzVerify(gitlabWebhooks, 'x-gitlab-token', (header, _body, secret) => header === secret);
   });
 });

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { ConfigError } from '../../../core/index.ts';
 import type { WebhookAdapter } from '../contract.ts';
+import { hmacHex } from './fixtures.ts';
 import type { Delivery } from './fixtures.ts';
 
 /** Whatever `parse` returns or throws for `body` is a list of well-formed events, an ignored reason or a `ConfigError`. */
@@ -72,4 +73,26 @@ export function fuzzAdapter(adapter: WebhookAdapter, deliveries: Array<[string, 
       throw new Error(`mutated fixture ${name}`, { cause: error });
     }
   }
+}
+
+/** `verify` never throws for random signature headers, bodies and secrets, and agrees with `oracle` (a plain restatement of the host's rule). */
+export function fuzzVerify(adapter: WebhookAdapter, headerName: string, oracle: (header: string, body: Buffer, secret: string) => boolean): void {
+  const value = fc.oneof(fc.string(), fc.stringMatching(/^(sha256=)?[0-9a-f]{0,70}$/), fc.array(fc.string(), { maxLength: 2 }), fc.constant(undefined));
+  fc.assert(
+    fc.property(value, fc.uint8Array({ maxLength: 64 }), fc.string({ maxLength: 8 }), (signature, bytes, secret) => {
+      const body = Buffer.from(bytes);
+      const first = Array.isArray(signature) ? signature[0] : signature;
+      const expected = first !== undefined && first !== '' && secret !== '' && oracle(first, body, secret);
+      assert.equal(adapter.verify({ [headerName]: signature }, body, secret), expected);
+      // The right signature for this body and secret always passes.
+      if (secret !== '') assert.equal(adapter.verify({ [headerName]: rightHeader(headerName, body, secret) }, body, secret), true);
+    }),
+    { numRuns: 300 },
+  );
+}
+
+function rightHeader(headerName: string, body: Buffer, secret: string): string {
+  if (headerName === 'x-gitlab-token') return secret;
+  const hex = hmacHex(secret, body);
+  return headerName === 'x-hub-signature-256' ? `sha256=${hex}` : hex;
 }
