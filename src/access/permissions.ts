@@ -8,6 +8,7 @@ export const roles: readonly Role[] = ['viewer', 'developer', 'release-manager',
 const leastRole = {
   read: 'viewer',
   'build.trigger': 'developer',
+  'git.push': 'developer',
   'build.cancel': 'developer',
   'build.restart': 'developer',
   'secret.write': 'developer',

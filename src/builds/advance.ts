@@ -1,6 +1,7 @@
 import { ConflictError } from '../core/index.ts';
 import type { PlanPipeline } from '../pipeline/index.ts';
 import type { StageRecord } from '../store/index.ts';
+import { updateBuild } from './update-build.ts';
 import { STAGE_JOB, type BuildDeps, type StageJobPayload } from './deps.ts';
 import { buildStatusOf, isFailed, isFinished } from './status.ts';
 
@@ -77,7 +78,8 @@ async function finishIfDone(deps: BuildDeps, buildId: string): Promise<void> {
   const status = buildStatusOf(stages);
   const error = stages.find((stage) => stage.status === 'error')?.error;
   try {
-    await deps.store.builds.update(
+    await updateBuild(
+      deps,
       buildId,
       { status, finishedAt: deps.clock.now(), ...(error ? { error } : {}) },
       { ifStatus: ['pending', 'running'] },

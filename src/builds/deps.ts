@@ -1,5 +1,7 @@
 import type { Clock, Logger } from '../core/index.ts';
+import type { PipelineConfigSource } from '../git/index.ts';
 import type { Store } from '../store/index.ts';
+import type { BuildChanges } from './changes.ts';
 import type { ServerInfo } from './context.ts';
 import type { LiveLogs } from './live.ts';
 import type { Mirrors } from './mirrors.ts';
@@ -12,6 +14,9 @@ export interface BuildDeps {
   live: LiveLogs;
   /** Notified whenever a stage job is queued, so the worker claims it at once. */
   queued: Wakeup;
+  changes: BuildChanges;
+  /** Where each build's pipeline file comes from. */
+  config: PipelineConfigSource;
   server: ServerInfo;
   logger: Logger;
   clock: Clock;

@@ -1,7 +1,12 @@
 import { join } from 'node:path';
 import { ConflictError, NotFoundError, systemClock, type Clock, type Logger } from '../core/index.ts';
+import { repoFileSource, type GitEvent, type PipelineConfigSource } from '../git/index.ts';
 import type { BuildListQuery, BuildRecord, StageRecord, StepRecord, Store } from '../store/index.ts';
 import { advanceBuild } from './advance.ts';
+import { BuildChanges } from './changes.ts';
+import { updateBuild } from './update-build.ts';
+import { CommitStatusPublisher } from './commit-status.ts';
+import { buildFromEvent } from './from-event.ts';
 import type { ServerInfo } from './context.ts';
 import type { BuildDeps } from './deps.ts';
 import { LiveLogs } from './live.ts';
@@ -14,6 +19,8 @@ import { StageWorker, type WorkerOptions } from './worker.ts';
 
 export interface BuildServiceOptions {
   store: Store;
+  /** Where pipeline files come from (default: each repository's own). */
+  config?: PipelineConfigSource;
   logger: Logger;
   clock?: Clock;
   /** Where repository mirrors are kept. */
@@ -30,6 +37,7 @@ export interface BuildDetail {
 /** The build lifecycle behind the API: trigger, run, cancel, restart, read. */
 export class BuildService {
   readonly live = new LiveLogs();
+  readonly changes = new BuildChanges();
   private readonly deps: BuildDeps;
   private readonly worker: StageWorker;
   private readonly owner: string;
@@ -37,15 +45,19 @@ export class BuildService {
   constructor(options: BuildServiceOptions) {
     this.deps = {
       store: options.store,
-      mirrors: new Mirrors(join(options.dataDir, 'mirrors')),
+      mirrors: new Mirrors(join(options.dataDir, 'mirrors'), options.store),
       live: this.live,
       queued: new Wakeup(),
+      changes: this.changes,
+      config: options.config ?? repoFileSource,
       server: options.server,
       logger: options.logger,
       clock: options.clock ?? systemClock,
     };
     this.owner = options.worker.owner;
     this.worker = new StageWorker(this.deps, options.worker);
+    const statuses = new CommitStatusPublisher(options.store, options.server, options.logger);
+    this.changes.subscribe((build) => void statuses.publish(build));
   }
 
   /** Settles what a previous process left behind, then starts taking work. */
@@ -61,6 +73,11 @@ export class BuildService {
 
   async trigger(repoSlug: string, request: TriggerRequest): Promise<BuildRecord> {
     return triggerBuild(this.deps, await this.deps.store.repos.getBySlug(repoSlug), request);
+  }
+
+  /** Builds for a git event on a registered repository (several refs in one push: call in order). */
+  async fromEvent(event: GitEvent): Promise<BuildRecord> {
+    return buildFromEvent(this.deps, await this.deps.store.repos.getBySlug(`${event.repo.namespace}/${event.repo.name}`), event);
   }
 
   async list(repoSlug: string, query: Omit<BuildListQuery, 'repoId'> = {}): Promise<BuildRecord[]> {
@@ -97,7 +114,7 @@ export class BuildService {
     const { store, clock } = this.deps;
     const build = await this.get(repoSlug, number);
     if (isFinished(build.status)) throw new ConflictError(`build #${number} has already finished (${build.status})`);
-    await store.builds.update(build.id, { status: 'killed', error: `cancelled by ${by}`, finishedAt: clock.now() });
+    await updateBuild(this.deps, build.id, { status: 'killed', error: `cancelled by ${by}`, finishedAt: clock.now() });
     for (const stage of await store.stages.listByBuild(build.id)) {
       if (stage.status === 'running') {
         this.worker.cancel(stage.id);

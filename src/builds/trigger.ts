@@ -23,6 +23,8 @@ export interface TriggerRequest {
   /** Login of the user (or `@hook`) starting the build. */
   trigger: string;
   parentNumber?: number;
+  /** Changed paths when the event said (webhook payloads); otherwise computed with git. */
+  changedFiles?: string[];
 }
 
 /**
@@ -64,6 +66,7 @@ export async function triggerBuild(deps: BuildDeps, repo: RepoRecord, request: T
     parentNumber: request.parentNumber,
   });
   deps.logger.info({ repo: repo.slug, build: build.number, sha: sha.slice(0, 8), event: build.event }, 'build created');
-  await scheduleBuild(deps, repo, build);
+  deps.changes.emit(build);
+  await scheduleBuild(deps, repo, build, request.changedFiles);
   return deps.store.builds.get(build.id);
 }

@@ -3,6 +3,7 @@ import type { PlanPipeline } from '../pipeline/index.ts';
 import { runPipeline, type Backend } from '../runner/index.ts';
 import type { BuildRecord, JobRecord, StageRecord } from '../store/index.ts';
 import { advanceBuild } from './advance.ts';
+import { updateBuild } from './update-build.ts';
 import { STAGE_JOB, type BuildDeps, type StageJobPayload } from './deps.ts';
 import { recordingObserver } from './observer.ts';
 import { isFinished } from './status.ts';
@@ -100,7 +101,7 @@ export class StageWorker {
     const logger = this.logger.child({ build: build.id, number: build.number, stage: stage.name });
     const now = clock.now();
     await store.stages.update(stage.id, { status: 'running', startedAt: now, machine: this.options.owner });
-    if (build.status === 'pending') await store.builds.update(build.id, { status: 'running', startedAt: now }, { ifStatus: ['pending'] }).catch(() => {});
+    if (build.status === 'pending') await updateBuild(this.deps, build.id, { status: 'running', startedAt: now }, { ifStatus: ['pending'] }).catch(() => {});
 
     const heartbeat = setInterval(() => {
       store.jobs.heartbeat(job.id, this.options.owner, this.options.leaseMs).catch((error: unknown) => {

@@ -2,7 +2,7 @@ import { Command, Option } from 'commander';
 import { messageOf } from '../core/index.ts';
 import { version } from '../server/index.ts';
 import { ApiClient, ApiError } from './client.ts';
-import { repoAddCommand, repoListCommand, secretListCommand, secretSetCommand, userAddCommand } from './commands/admin.ts';
+import { repoAddCommand, repoCreateCommand, repoListCommand, secretListCommand, secretSetCommand, userAddCommand } from './commands/admin.ts';
 import { cancelCommand, listCommand, logsCommand, restartCommand, statusCommand, triggerCommand } from './commands/builds.ts';
 import { execCommand } from './commands/exec.ts';
 import { lintCommand } from './commands/lint.ts';
@@ -56,7 +56,15 @@ function program(): Command {
 
   const repo = cli.command('repo').description('manage repositories');
   repo
+    .command('create')
+    .description('create a repository on the built-in git host')
+    .argument('<slug>', 'NAMESPACE/NAME')
+    .option('--default-branch <branch>')
+    .addOption(new Option('--visibility <visibility>').choices(['public', 'private', 'internal']))
+    .action(run((slug: string, options: object) => repoCreateCommand(client(), slug, options)));
+  repo
     .command('add')
+    .description('register an external repository by its clone URL or path')
     .argument('<slug>', 'NAMESPACE/NAME')
     .argument('<clone-url>', 'URL or path git clones from')
     .option('--default-branch <branch>')

@@ -38,9 +38,10 @@ export function git(args: string[], options: GitOptions = {}): Promise<GitOutput
           resolve({ stdout, stderr, code });
           return;
         }
+        const command = args.find((arg, i) => !arg.startsWith('-') && args[i - 1] !== '-c') ?? '';
         reject(
-          new ExternalError(`git ${args[0] ?? ''} failed: ${stderr.trim() || error?.message || `exit ${code}`}`, {
-            args,
+          new ExternalError(`git ${command} failed: ${stderr.trim() || `exit ${code}`}`, {
+            args: args.map((arg) => (/authorization/i.test(arg) ? '[credentials hidden]' : arg)),
             code,
           }),
         );

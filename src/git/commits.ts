@@ -34,13 +34,15 @@ export async function readFileAt(repoDir: string, sha: string, path: string): Pr
 }
 
 /**
- * Paths changed between two commits; for a new branch (no `before`) the
- * files of the tip commit itself.
+ * Paths changed from `base` to `after`: since the commit `base` (a push),
+ * or since where `after` forked from the branch `base` when `fork` is set
+ * (a pull request, a new branch); without a base, the files of the tip
+ * commit itself.
  */
-export async function changedFiles(repoDir: string, before: string | undefined, after: string): Promise<string[]> {
+export async function changedFiles(repoDir: string, base: string | undefined, after: string, options: { fork?: boolean } = {}): Promise<string[]> {
   const args =
-    before && before !== ZERO_SHA
-      ? ['diff', '--name-only', '-z', '--no-renames', before, after]
+    base && base !== ZERO_SHA
+      ? ['diff', '--name-only', '-z', '--no-renames', options.fork ? `${base}...${after}` : base, ...(options.fork ? [] : [after])]
       : ['diff-tree', '--root', '--no-commit-id', '--name-only', '-z', '-r', '--no-renames', after];
   const { stdout } = await git(args, { cwd: repoDir });
   return stdout.split('\0').filter((path) => path !== '');

@@ -16,22 +16,29 @@ export class Mirror {
     this.path = path;
   }
 
-  /** Clones the mirror on first use, then fetches every ref (pruning deleted ones). */
-  update(): Promise<void> {
-    const next = this.pending.then(() => this.fetch());
+  /**
+   * Clones the mirror on first use, then fetches every ref (pruning deleted
+   * ones). Credentials go in a header for this call only: they are never
+   * written into the mirror's configuration.
+   */
+  update(credentials?: { username: string; password: string }): Promise<void> {
+    const auth = credentials
+      ? ['-c', `http.extraHeader=Authorization: Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}`]
+      : [];
+    const next = this.pending.then(() => this.fetch(auth));
     this.pending = next.catch(() => {});
     return next;
   }
 
-  private async fetch(): Promise<void> {
+  private async fetch(auth: string[]): Promise<void> {
     if (await exists(this.path)) {
-      await git(['fetch', '--prune', '--quiet', 'origin'], { cwd: this.path });
+      await git([...auth, 'fetch', '--prune', '--quiet', 'origin'], { cwd: this.path });
       return;
     }
     await mkdir(dirname(this.path), { recursive: true });
     const partial = `${this.path}.partial`;
     await rm(partial, { recursive: true, force: true });
-    await git(['clone', '--mirror', '--quiet', this.remote, partial]);
+    await git([...auth, 'clone', '--mirror', '--quiet', this.remote, partial]);
     // Steps of a branch-deletion build fetch the branch's last commit by id.
     await git(['config', 'uploadpack.allowAnySHA1InWant', 'true'], { cwd: partial });
     // Renamed last, so a crash mid-clone never leaves a half mirror in place.

@@ -18,6 +18,21 @@ const schema = z.object({
   TRUNKLINE_STEP_TIMEOUT_MINUTES: z.coerce.number().positive().default(60),
   TRUNKLINE_LOG_LIMIT_BYTES: z.coerce.number().int().positive().default(5 * 1024 * 1024),
   TRUNKLINE_RUNNER_NAME: z.string().min(1).optional(),
+  TRUNKLINE_CONFIG_REPO: z.string().min(1).optional(),
+  TRUNKLINE_CONFIG_BRANCH: z.string().min(1).optional(),
+  TRUNKLINE_CONFIG_RULES: z.string().min(1).optional(),
+  TRUNKLINE_CONFIG_EXTENSIONS: z
+    .string()
+    .transform((text, ctx) => {
+      try {
+        return JSON.parse(text) as unknown;
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'expected JSON: {"name": {"endpoint": "https://…", "secret": "…"}}' });
+        return z.NEVER;
+      }
+    })
+    .pipe(z.record(z.string(), z.object({ endpoint: z.url(), secret: z.string().min(1), timeoutMs: z.number().int().positive().optional() })))
+    .optional(),
 });
 
 export interface ServerConfig {
@@ -35,6 +50,14 @@ export interface ServerConfig {
   logLimitBytes: number;
   /** Names this process as a job owner; stable across restarts so a restart can tell its orphans. */
   runnerName?: string;
+  /** Central pipeline configuration; absent: every repository uses its own file. */
+  centralConfig?: {
+    /** Clone URL or path of the config repository, or `namespace/name` of one on the built-in host. */
+    repo?: string;
+    branch?: string;
+    rulesFile?: string;
+    extensions?: Record<string, { endpoint: string; secret: string; timeoutMs?: number }>;
+  };
 }
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): ServerConfig {
@@ -55,5 +78,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     stepTimeoutMs: c.TRUNKLINE_STEP_TIMEOUT_MINUTES * 60_000,
     logLimitBytes: c.TRUNKLINE_LOG_LIMIT_BYTES,
     runnerName: c.TRUNKLINE_RUNNER_NAME,
+    centralConfig:
+      c.TRUNKLINE_CONFIG_REPO || c.TRUNKLINE_CONFIG_EXTENSIONS
+        ? {
+            repo: c.TRUNKLINE_CONFIG_REPO,
+            branch: c.TRUNKLINE_CONFIG_BRANCH,
+            rulesFile: c.TRUNKLINE_CONFIG_RULES,
+            extensions: c.TRUNKLINE_CONFIG_EXTENSIONS,
+          }
+        : undefined,
   };
 }

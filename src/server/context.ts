@@ -1,11 +1,15 @@
-import type { BuildService } from '../builds/index.ts';
+import type { BuildService, ServerInfo } from '../builds/index.ts';
 import type { Logger } from '../core/index.ts';
+import type { GitHost } from '../git/index.ts';
 import type { Store } from '../store/index.ts';
 
 /** What route handlers are given. */
 export interface AppContext {
   store: Store;
   builds: BuildService;
+  gitHost: GitHost;
+  /** Base URL and version (the URL is known once listening). */
+  server: ServerInfo;
   logger: Logger;
   version: string;
 }

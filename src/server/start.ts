@@ -7,7 +7,9 @@ import { BuildService } from '../builds/index.ts';
 import type { Logger } from '../core/index.ts';
 import { BackendPool } from '../runner/index.ts';
 import { openStore } from '../store/index.ts';
+import { GitHost } from '../git/index.ts';
 import { createApp } from './app.ts';
+import { pipelineConfigSource } from './central-config.ts';
 import type { ServerConfig } from './config.ts';
 import { loadSecretKey } from './secret-key.ts';
 import { version } from './version.ts';
@@ -35,8 +37,10 @@ export async function startServer(config: ServerConfig, logger: Logger = pino({ 
   // The URL is only known once listening (port 0 picks a free one), and builds need it for links.
   const server = { url: config.publicUrl ?? '', version };
   const backends = new BackendPool({ config: { exec: { root: join(config.dataDir, 'runs') } }, logger });
+  const gitHost = await GitHost.open(join(config.dataDir, 'git'));
   const builds = new BuildService({
     store,
+    config: pipelineConfigSource(config, gitHost),
     logger,
     dataDir: config.dataDir,
     server,
@@ -48,7 +52,7 @@ export async function startServer(config: ServerConfig, logger: Logger = pino({ 
       logLimitBytes: config.logLimitBytes,
     },
   });
-  const app = createApp({ store, builds, logger, version });
+  const app = createApp({ store, builds, gitHost, server, logger, version });
   const address = await app.listen({ host: config.host, port: config.port });
   server.url = config.publicUrl ?? address;
   await builds.start();

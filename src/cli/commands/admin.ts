@@ -17,6 +17,14 @@ export async function repoAddCommand(
   write(`registered ${repo.slug} (${repo.cloneUrl})\n`);
 }
 
+/** `repo create NAMESPACE/NAME`: a new repository on the built-in git host. */
+export async function repoCreateCommand(client: ApiClient, slug: string, options: { defaultBranch?: string; visibility?: string }): Promise<void> {
+  const [namespace, name, ...rest] = slug.split('/');
+  if (!namespace || !name || rest.length > 0) throw new Error(`expected NAMESPACE/NAME, got "${slug}"`);
+  const repo = await client.post<{ slug: string; httpUrl: string }>('/api/repos', { namespace, name, ...options });
+  write(`created ${repo.slug}; push to it with:\n  git remote add trunkline ${repo.httpUrl}\n  git push trunkline main   (user: your login, password: your token)\n`);
+}
+
 export async function repoListCommand(client: ApiClient): Promise<void> {
   for (const repo of await client.get<{ slug: string; cloneUrl: string; defaultBranch: string }[]>('/api/repos')) {
     write(`${repo.slug}\t${repo.defaultBranch}\t${repo.cloneUrl}\n`);

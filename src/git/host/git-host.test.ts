@@ -27,7 +27,10 @@ test('serves clone and push over smart HTTP and reports every ref update in orde
         { namespace: match[1]!, name: match[2]!, rest: match[3]!, method: request.method!, query: url.search.slice(1), headers: request.headers, body: request, user: 'ada' },
         response,
       )
-      .then((updates) => updates.length > 0 && pushes.push(updates));
+      .then((updates) => {
+        if (updates.length > 0) pushes.push(updates);
+        response.end();
+      });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   t.after(async () => {

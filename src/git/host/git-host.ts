@@ -53,7 +53,10 @@ export class GitHost {
       : 'upload-pack';
   }
 
-  /** Serves the request; for a push, returns the ref updates git applied, in order. */
+  /**
+   * Serves the request, leaving the response open for the caller to end;
+   * for a push, returns the ref updates git applied, in order.
+   */
   async serve(call: GitHttpCall, response: ServerResponse): Promise<RefUpdate[]> {
     const pushLog = call.rest === '/git-receive-pack' ? join(this.spool, `${newId()}.log`) : undefined;
     try {

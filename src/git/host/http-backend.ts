@@ -24,7 +24,9 @@ export interface GitHttpRequest {
  * Serves one smart-HTTP request through git's own `git http-backend` (a
  * CGI program): protocol v2 via `Git-Protocol`, streaming request and
  * response bodies (large and chunked pushes are never buffered), gzip
- * request bodies. Resolves once the response has been written.
+ * request bodies. Resolves once git has written its whole answer; the
+ * caller ends the response (after acting on a push, so that `git push`
+ * returns only once its builds are recorded).
  */
 export function serveGitHttp(request: GitHttpRequest, response: ServerResponse): Promise<void> {
   const contentLength = request.headers['content-length'];
@@ -73,7 +75,7 @@ export function serveGitHttp(request: GitHttpRequest, response: ServerResponse):
         reject(new ExternalError(`git http-backend failed (exit ${code}): ${stderr.trim()}`));
         return;
       }
-      response.end(() => resolve());
+      resolve();
     });
   });
 }
