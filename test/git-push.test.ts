@@ -1,5 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -148,6 +149,21 @@ describe('built-in git host: pushes become builds', () => {
       await assert.rejects(stranger.git('push', '-q', withCredentials(anonymous, 'admin', 'tl_wrong'), 'HEAD:refs/heads/x'), /401|Authentication failed/i);
     } finally {
       rmSync(stranger.dir, { recursive: true, force: true });
+    }
+  });
+
+  test('a large push streams through in chunks and is cloned back intact', async () => {
+    const big = randomBytes(3 * 1024 * 1024).toString('base64');
+    const sha = await client.commit({ 'big.txt': big }, 'big file');
+    // A small post buffer makes git send the pack with chunked transfer encoding.
+    await client.git('-c', 'http.postBuffer=65536', 'push', '-q', 'origin', 'main');
+    const copy = await GitClient.init();
+    try {
+      await copy.git('fetch', '-q', remote, 'main');
+      assert.equal(await copy.git('rev-parse', 'FETCH_HEAD'), sha);
+      assert.equal(await copy.git('rev-parse', 'FETCH_HEAD:big.txt'), await client.git('hash-object', 'big.txt'));
+    } finally {
+      rmSync(copy.dir, { recursive: true, force: true });
     }
   });
 
