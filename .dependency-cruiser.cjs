@@ -10,6 +10,7 @@ const allowed = {
   git: ['core'],
   kube: ['core'],
   access: ['core', 'store'],
+  artifacts: ['core'],
   builds: ['core', 'store', 'pipeline', 'runner', 'git'],
 };
 
