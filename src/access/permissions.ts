@@ -9,6 +9,8 @@ const leastRole = {
   read: 'viewer',
   'build.trigger': 'developer',
   'git.push': 'developer',
+  'registry.push': 'developer',
+  'registry.delete': 'admin',
   'build.cancel': 'developer',
   'build.restart': 'developer',
   'secret.write': 'developer',
