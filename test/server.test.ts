@@ -158,6 +158,22 @@ describe('server: repositories, builds, logs, authorization', () => {
     assert.equal((await finished(restarted.body.number)).build.status, 'success');
   });
 
+  test('steps get the trunkline command and a masked token of their own', async () => {
+    repo.commit(
+      {
+        '.drone.yml':
+          'kind: pipeline\ntype: exec\nname: tools\nclone:\n  disable: true\nsteps:\n- name: api\n  commands:\n  - echo "token $TRUNKLINE_TOKEN"\n  - trunkline builds acme/app --limit 1\n',
+      },
+      'use the api from a step',
+    );
+    const { body } = await call<Build>('POST', '/api/repos/acme/app/builds', { branch: 'main' });
+    const done = await finished(body.number);
+    assert.equal(done.build.status, 'success', JSON.stringify(done));
+    const log = (await call<{ out: string }[]>('GET', `/api/repos/acme/app/builds/${body.number}/logs/1/1`)).body.map((l) => l.out);
+    assert.ok(log.includes('token ********'), log.join('\n'));
+    assert.ok(log.some((line) => line.startsWith(`#${body.number}\trunning`)), log.join('\n'));
+  });
+
   test('an invalid pipeline file errors the build with positions', async () => {
     repo.commit({ '.drone.yml': 'kind: pipeline\ntype: exec\nname: bad\nsteps:\n- name: a\n  depends_on: [nowhere]\n  commands: [true]\n' }, 'bad file');
     const { body } = await call<Build>('POST', '/api/repos/acme/app/builds', { branch: 'main' });

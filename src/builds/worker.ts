@@ -18,6 +18,11 @@ export interface WorkerOptions {
   stepTimeoutMs: number;
   logLimitBytes: number;
   leaseMs?: number;
+  /**
+   * What a stage's steps get from Trunkline itself: plain variables and
+   * short-lived credentials (masked), released when the stage ends.
+   */
+  stageAccess?(build: BuildRecord, stage: StageRecord): Promise<StageAccess>;
   /** Fallback poll for work queued by other processes and for expired leases. */
   pollMs?: number;
 }
@@ -27,9 +32,17 @@ export interface WorkerOptions {
  * at once. It is woken as soon as a job is queued in this process; the poll
  * interval only matters for work queued elsewhere.
  */
+export interface StageAccess {
+  environment: Record<string, string>;
+  credentials: Record<string, string>;
+  release(): Promise<void>;
+}
+
+const noAccess: StageAccess = { environment: {}, credentials: {}, release: async () => {} };
+
 export class StageWorker {
   private readonly deps: BuildDeps;
-  private readonly options: Required<WorkerOptions>;
+  private readonly options: Required<Omit<WorkerOptions, 'stageAccess'>> & Pick<WorkerOptions, 'stageAccess'>;
   private readonly logger: Logger;
   private readonly running = new Map<string, { controller: AbortController; done: Promise<void> }>();
   private stopped = false;
@@ -128,18 +141,25 @@ export class StageWorker {
     const steps = await store.steps.listByStage(stage.id);
     const secrets = await this.secretsFor(build, pipeline);
     const repo = await store.repos.get(build.repoId);
-    return runPipeline({
-      run: { id: stage.id, pipeline },
-      backend,
-      secrets,
-      signal,
-      timeoutMs: (pipeline.timeoutSeconds ? pipeline.timeoutSeconds * 1000 : undefined) ?? repo.timeoutMinutes * 60_000,
-      stepTimeoutMs: this.options.stepTimeoutMs,
-      logLimitBytes: this.options.logLimitBytes,
-      observer: recordingObserver(this.deps, steps),
-      logger,
-      clock: this.deps.clock,
-    });
+    const access = (await this.options.stageAccess?.(build, stage)) ?? noAccess;
+    try {
+      return await runPipeline({
+        run: { id: stage.id, pipeline },
+        backend,
+        secrets,
+        signal,
+        timeoutMs: (pipeline.timeoutSeconds ? pipeline.timeoutSeconds * 1000 : undefined) ?? repo.timeoutMinutes * 60_000,
+        stepTimeoutMs: this.options.stepTimeoutMs,
+        logLimitBytes: this.options.logLimitBytes,
+        observer: recordingObserver(this.deps, steps),
+        logger,
+        clock: this.deps.clock,
+        environment: access.environment,
+        credentials: access.credentials,
+      });
+    } finally {
+      await access.release();
+    }
   }
 
   /** Secret values the pipeline refers to; pull requests only get those allowed for them. */

@@ -113,6 +113,14 @@ describe('runPipeline with the exec backend', () => {
     assert.deepEqual(await readdir(root), []);
   });
 
+  test('credentials reach every step and are masked like secrets', async () => {
+    const { result, recorder } = await run(pipeline('creds', [step('use', ['echo "token=$TRUNKLINE_TOKEN"', 'test -n "$TRUNKLINE_TOKEN"'])]), {
+      credentials: { TRUNKLINE_TOKEN: 'tl_stage-credential-value' },
+    });
+    assert.equal(result.status, 'success');
+    assert.deepEqual(recorder.out('use').slice(0, 2), ['+ echo "token=$TRUNKLINE_TOKEN"', `token=${MASK}`]);
+  });
+
   test('runs independent steps in parallel', async () => {
     // Each waits for the file the other creates: both succeed only if they overlap.
     const { result, recorder } = await run(

@@ -16,6 +16,13 @@ export interface RunPipelineOptions {
   backend: Backend;
   /** Values for the steps' secret references, by secret name. */
   secrets: Record<string, string>;
+  /**
+   * Variables every step gets, masked in logs like secrets: the stage's
+   * own short-lived credentials (e.g. a token to push to the registry).
+   */
+  credentials?: Record<string, string>;
+  /** Plain variables every step gets from the runner (e.g. where the server is, PATH with its tools). */
+  environment?: Record<string, string>;
   /** Cancels the run: running steps are stopped, nothing new starts. */
   signal?: AbortSignal;
   /** Whole pipeline; default the plan's `timeoutSeconds`, else 60 minutes. */
@@ -103,12 +110,16 @@ export async function runPipeline(options: RunPipelineOptions): Promise<Pipeline
       fail(step, result);
       return finish(step, result);
     }
-    const env = stepEnvironment(step, secrets.values, {
-      failed: state.failed,
-      failedSteps: state.failedSteps,
-      number: everything.indexOf(step) + 1,
-    });
-    const secretValues = Object.values(secrets.values);
+    const env = {
+      ...stepEnvironment(step, secrets.values, {
+        failed: state.failed,
+        failedSteps: state.failedSteps,
+        number: everything.indexOf(step) + 1,
+      }),
+      ...options.environment,
+      ...options.credentials,
+    };
+    const secretValues = [...Object.values(secrets.values), ...Object.values(options.credentials ?? {})];
     if (background) {
       // Drone: a detached step counts as started; its own exit does not fail the pipeline.
       await new Promise<void>((running) => {

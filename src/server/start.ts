@@ -12,6 +12,7 @@ import { createApp } from './app.ts';
 import { pipelineConfigSource } from './central-config.ts';
 import type { ServerConfig } from './config.ts';
 import { loadSecretKey } from './secret-key.ts';
+import { stageAccessProvider } from './stage-access.ts';
 import { version } from './version.ts';
 
 export interface RunningServer {
@@ -50,6 +51,7 @@ export async function startServer(config: ServerConfig, logger: Logger = pino({ 
       backendFor: (pipeline) => backends.for(pipeline),
       stepTimeoutMs: config.stepTimeoutMs,
       logLimitBytes: config.logLimitBytes,
+      stageAccess: await stageAccessProvider(store, server, config.dataDir),
     },
   });
   const app = createApp({ store, builds, gitHost, server, logger, version });
