@@ -13,7 +13,17 @@ interface Detail {
   stages: { status: string; error?: string; steps: { name: string; status: string; error?: string }[] }[];
 }
 
-test('a server killed with SIGKILL mid-build loses nothing after restart', async (t) => {
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return false;
+  }
+  // A zombie waiting for its (dead) parent to be reaped runs nothing.
+  return !/^\S+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+}
+
+test('a server killed with SIGKILL mid-build loses nothing after restart and ends the orphaned steps', async (t) => {
   const work = mkdtempSync(join(tmpdir(), 'tl-crash-'));
   const dataDir = join(work, 'data');
   const marker = join(work, 'step-started');
@@ -65,6 +75,10 @@ test('a server killed with SIGKILL mid-build loses nothing after restart', async
   await server.kill();
   server = new ServerProcess(dataDir, { TRUNKLINE_CAPACITY: '1' });
   call = api(await server.url, ServerProcess.token(dataDir));
+
+  // The step process outlived the killed server; the new one ends it.
+  const orphan = Number(readFileSync(pidFile, 'utf8'));
+  await waitFor(() => !alive(orphan), 'the orphaned step process to be ended');
 
   const first = (await call<Detail>('GET', '/api/repos/acme/app/builds/1')).body;
   assert.equal(first.build.status, 'error');

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { ConflictError, NotFoundError, systemClock, type Clock, type Logger } from '../core/index.ts';
 import { repoFileSource, type GitEvent, type PipelineConfigSource } from '../git/index.ts';
+import type { PlanPipeline } from '../pipeline/index.ts';
 import type { BuildListQuery, BuildRecord, StageRecord, StepRecord, Store } from '../store/index.ts';
 import { advanceBuild } from './advance.ts';
 import { BuildChanges } from './changes.ts';
@@ -41,6 +42,7 @@ export class BuildService {
   private readonly deps: BuildDeps;
   private readonly worker: StageWorker;
   private readonly owner: string;
+  private readonly backendFor: WorkerOptions['backendFor'];
 
   constructor(options: BuildServiceOptions) {
     this.deps = {
@@ -55,6 +57,7 @@ export class BuildService {
       clock: options.clock ?? systemClock,
     };
     this.owner = options.worker.owner;
+    this.backendFor = options.worker.backendFor;
     this.worker = new StageWorker(this.deps, options.worker);
     const statuses = new CommitStatusPublisher(options.store, options.server, options.logger);
     this.changes.subscribe((build) => void statuses.publish(build));
@@ -62,7 +65,10 @@ export class BuildService {
 
   /** Settles what a previous process left behind, then starts taking work. */
   async start(): Promise<void> {
-    const recovered = await recoverAfterRestart(this.deps, this.owner);
+    const recovered = await recoverAfterRestart(this.deps, this.owner, async (stage) => {
+      const backend = await this.backendFor(stage.plan as PlanPipeline);
+      await backend.reap?.(stage.id);
+    });
     if (recovered.failed + recovered.requeued > 0) this.deps.logger.warn(recovered, 'recovered unfinished builds');
     this.worker.start();
   }

@@ -37,6 +37,12 @@ export interface Backend {
   stop(run: RunSpec, step: StepSpec): Promise<void>;
   /** Release everything of the run. */
   destroy(run: RunSpec): Promise<void>;
+  /**
+   * Release what a run left behind when the process driving it died
+   * (crash, SIGKILL) and no state of it is in memory: processes still
+   * running, folders, containers. Safe for runs that left nothing.
+   */
+  reap?(runId: string): Promise<void>;
 }
 
 /** One pipeline of one build, as handed to a backend. */

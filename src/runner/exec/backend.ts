@@ -3,6 +3,7 @@ import { isAbsolute, join, relative, resolve } from 'node:path';
 import type { Logger } from '../../core/index.ts';
 import { ConfigError, ExternalError, InternalError, messageOf } from '../../core/index.ts';
 import type { Backend, RunSpec, StepExit, StepSpec } from '../contract.ts';
+import { killRecordedGroups, recordProcessGroup } from './orphans.ts';
 import { StepProcess } from './process.ts';
 import { buildScript, scriptFileName } from './script.ts';
 
@@ -94,6 +95,7 @@ export class ExecBackend implements Backend {
     try {
       const child = await StepProcess.start(SHELL, [script], { cwd, env });
       state.steps.set(step.name, child);
+      if (child.pid !== undefined) await recordProcessGroup(folders.dir, child.pid);
       this.#logger.debug({ run: run.id, step: step.name, pid: child.pid }, 'step process started');
     } catch (error) {
       throw new ExternalError(`cannot start ${SHELL} for step "${step.name}": ${messageOf(error)}`, undefined, {
@@ -120,6 +122,15 @@ export class ExecBackend implements Backend {
     if (state) await Promise.all([...state.steps.values()].map((p) => p.stop(this.#config.stopGraceMs)));
     this.#runs.delete(run.id);
     if (dir !== undefined) await rm(dir, { recursive: true, force: true, maxRetries: 3 });
+  }
+
+  /** Ends the step processes a dead predecessor left running for this run, and removes its folder. */
+  async reap(runId: string): Promise<void> {
+    if (this.#runs.has(runId) || !/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(runId)) return;
+    const dir = resolve(this.#config.root, runId);
+    const killed = await killRecordedGroups(dir);
+    if (killed > 0) this.#logger.warn({ run: runId, killed }, 'ended step processes left by a previous server');
+    await rm(dir, { recursive: true, force: true, maxRetries: 3 });
   }
 
   #run(run: RunSpec): RunState {
