@@ -1,0 +1,133 @@
+/**
+ * YAML text checked by a zod schema; every problem becomes
+ * `file:line:col: field.path: what was expected`, all at once.
+ */
+import { LineCounter, isMap, isPair, isScalar, isSeq, parseDocument } from 'yaml';
+import type { Document } from 'yaml';
+import type { z } from 'zod';
+import { ConfigError } from '../../core/index.ts';
+
+export interface ValuesProblem {
+  file: string;
+  /** 1-based. */
+  line: number;
+  /** 1-based. */
+  column: number;
+  /** `ports[0].containerPort`; empty for the file as a whole. */
+  field: string;
+  message: string;
+}
+
+/** Bounds alias expansion (a values file needs few, a hostile one many). */
+const maxAliasCount = 100;
+
+export function parseYamlWith<S extends z.ZodType>(text: string, file: string, schema: S): z.output<S> {
+  const lines = new LineCounter();
+  // YAML 1.1 like Helm's parser: `on`/`yes` mean the same to both.
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true, version: '1.1' });
+  if (doc.errors.length > 0) {
+    throw problemsError(
+      file,
+      doc.errors.map((e) => {
+        const { line, col } = lines.linePos(e.pos[0]);
+        return { file, line, column: col, field: '', message: e.message.split('\n')[0] ?? e.message };
+      }),
+    );
+  }
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount }) ?? {};
+  } catch (error) {
+    throw problemsError(file, [{ file, line: 1, column: 1, field: '', message: error instanceof Error ? error.message : String(error) }]);
+  }
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  throw problemsError(
+    file,
+    result.error.issues.map((issue) => {
+      const path = issue.path.filter((s): s is string | number => typeof s !== 'symbol');
+      const unknownKey = issue.code === 'unrecognized_keys' ? issue.keys[0] : undefined;
+      const target = unknownKey === undefined ? path : [...path, unknownKey];
+      const { line, col } = lines.linePos(offsetOf(doc, target, unknownKey !== undefined));
+      return { file, line, column: col, field: fieldName(target), message: describe(issue, value, path, unknownKey) };
+    }),
+  );
+}
+
+export function formatProblem(p: ValuesProblem): string {
+  return `${p.file}:${p.line}:${p.column}: ${p.field ? `${p.field}: ` : ''}${p.message}`;
+}
+
+function describe(issue: z.core.$ZodIssue, value: unknown, path: readonly (string | number)[], unknownKey: string | undefined): string {
+  if (unknownKey !== undefined) return 'unknown field';
+  if (path.length > 0 && valueAt(value, path) === undefined && (issue.code === 'invalid_type' || issue.code === 'invalid_union')) {
+    return `required field is missing (expected ${issue.code === 'invalid_type' ? issue.expected : 'a value'})`;
+  }
+  if (issue.code === 'invalid_type') return `expected ${issue.expected}, got ${kindOf(valueAt(value, path))}`;
+  if (issue.code === 'invalid_format' && issue.format === 'regex') {
+    return issue.message.startsWith('Invalid string') ? `expected a string matching ${String(issue.pattern)}` : `expected ${issue.message}`;
+  }
+  if (issue.code === 'custom') return `expected ${issue.message}`;
+  return issue.message;
+}
+
+function kindOf(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'a map';
+  return `${typeof value} ${JSON.stringify(value)}`;
+}
+
+function valueAt(value: unknown, path: readonly (string | number)[]): unknown {
+  let node = value;
+  for (const segment of path) {
+    if (node === null || typeof node !== 'object') return undefined;
+    node = (node as Record<string | number, unknown>)[segment];
+  }
+  return node;
+}
+
+function problemsError(file: string, problems: ValuesProblem[]): ConfigError {
+  problems.sort((a, b) => a.line - b.line || a.column - b.column);
+  return new ConfigError(problems.map(formatProblem).join('\n'), { file, problems });
+}
+
+function fieldName(path: readonly (string | number)[]): string {
+  return path.map((s, i) => (typeof s === 'number' ? `[${s}]` : i === 0 ? s : `.${s}`)).join('');
+}
+
+/**
+ * Offset of the deepest node that exists on `path`: a missing key points
+ * at the mapping that should hold it, an unknown key at the key itself.
+ */
+function offsetOf(doc: Document, path: readonly (string | number)[], wantKey: boolean): number {
+  let node: unknown = doc.contents;
+  let offset = start(node) ?? 0;
+  for (const [i, segment] of path.entries()) {
+    let next: unknown;
+    let key: unknown;
+    if (isMap(node)) {
+      const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(segment));
+      if (!pair) break;
+      next = pair.value;
+      key = pair.key;
+    } else if (isSeq(node) && typeof segment === 'number') {
+      next = node.items[segment];
+      if (next === undefined) break;
+    } else {
+      break;
+    }
+    if (wantKey && i === path.length - 1 && key) return start(key) ?? offset;
+    offset = start(next) ?? start(key) ?? offset;
+    node = next;
+  }
+  return offset;
+}
+
+function start(node: unknown): number | undefined {
+  if (node && typeof node === 'object' && 'range' in node) {
+    const range = (node as { range?: unknown }).range;
+    if (Array.isArray(range) && typeof range[0] === 'number') return range[0];
+  }
+  return undefined;
+}
