@@ -38,7 +38,7 @@ const result = z.object({
 });
 
 export const trivyReportSchema = z.object({
-  SchemaVersion: z.literal(2, { error: 'expected 2 (the Trivy JSON schema version this gate reads)' }),
+  SchemaVersion: z.number().refine((v) => v === 2, { error: (issue) => `expected 2 (the Trivy JSON schema this gate reads), found ${String(issue.input)}` }),
   ArtifactName: optionalText,
   Metadata: z
     .object({
