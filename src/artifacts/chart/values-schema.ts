@@ -117,34 +117,34 @@ export const valuesShape = z.strictObject({
 export const valuesSchema = valuesShape.superRefine((v, ctx) => {
   const names = new Set<string>();
   v.ports.forEach((p, i) => {
-    if (names.has(p.name)) ctx.addIssue({ code: 'custom', path: ['ports', i, 'name'], message: `port name "${p.name}" is used twice` });
+    if (names.has(p.name)) ctx.addIssue({ code: 'custom', path: ['ports', i, 'name'], message: `expected a unique port name ("${p.name}" is used twice)` });
     names.add(p.name);
   });
   if (Array.isArray(v.env)) {
     const seen = new Set<string>();
     v.env.forEach((e, i) => {
-      if (seen.has(e.name)) ctx.addIssue({ code: 'custom', path: ['env', i, 'name'], message: `variable "${e.name}" is set twice` });
+      if (seen.has(e.name)) ctx.addIssue({ code: 'custom', path: ['env', i, 'name'], message: `expected a unique variable name ("${e.name}" is set twice)` });
       seen.add(e.name);
     });
   }
   for (const kind of ['liveness', 'readiness', 'startup'] as const) {
     const p = v.probes[kind];
     if (p && [p.http, p.tcp, p.exec].filter((x) => x !== undefined).length !== 1) {
-      ctx.addIssue({ code: 'custom', path: ['probes', kind], message: 'exactly one of http, tcp or exec' });
+      ctx.addIssue({ code: 'custom', path: ['probes', kind], message: 'expected exactly one of http, tcp or exec' });
     }
   }
   if (v.ingress.enabled) {
-    if (!v.ingress.host) ctx.addIssue({ code: 'custom', path: ['ingress', 'host'], message: 'a host name when the ingress is enabled' });
-    if (v.ports.length === 0) ctx.addIssue({ code: 'custom', path: ['ingress', 'enabled'], message: 'at least one port to route to' });
-    if (v.ingress.paths.length === 0) ctx.addIssue({ code: 'custom', path: ['ingress', 'paths'], message: 'at least one path' });
+    if (!v.ingress.host) ctx.addIssue({ code: 'custom', path: ['ingress', 'host'], message: 'expected a host name when the ingress is enabled' });
+    if (v.ports.length === 0) ctx.addIssue({ code: 'custom', path: ['ingress', 'enabled'], message: 'expected at least one port to route to' });
+    if (v.ingress.paths.length === 0) ctx.addIssue({ code: 'custom', path: ['ingress', 'paths'], message: 'expected at least one path' });
     v.ingress.paths.forEach((p, i) => {
       if (p.port !== undefined && !names.has(p.port)) {
-        ctx.addIssue({ code: 'custom', path: ['ingress', 'paths', i, 'port'], message: `one of the port names (${[...names].join(', ') || 'none'})` });
+        ctx.addIssue({ code: 'custom', path: ['ingress', 'paths', i, 'port'], message: `expected one of the port names (${[...names].join(', ') || 'none'})` });
       }
     });
   }
   if (v.autoscaling.enabled && v.autoscaling.minReplicas > v.autoscaling.maxReplicas) {
-    ctx.addIssue({ code: 'custom', path: ['autoscaling', 'minReplicas'], message: 'at most maxReplicas' });
+    ctx.addIssue({ code: 'custom', path: ['autoscaling', 'minReplicas'], message: 'expected at most maxReplicas' });
   }
 });
 

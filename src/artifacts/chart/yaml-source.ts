@@ -67,7 +67,6 @@ function describe(issue: z.core.$ZodIssue, value: unknown, path: readonly (strin
   if (issue.code === 'invalid_format' && issue.format === 'regex') {
     return issue.message.startsWith('Invalid string') ? `expected a string matching ${String(issue.pattern)}` : `expected ${issue.message}`;
   }
-  if (issue.code === 'custom') return `expected ${issue.message}`;
   return issue.message;
 }
 
