@@ -15,6 +15,8 @@ import { parseAllDocuments } from 'yaml';
 import { DistributionRegistry } from '../../../test/helpers/distribution.ts';
 import { toolPath } from '../../../test/helpers/tools.ts';
 import { createRegistryClient } from '../oci/client/index.ts';
+import { mediaTypes } from '../oci/types.ts';
+import type { ImageManifest } from '../oci/types.ts';
 import { packageChart } from './package.ts';
 import { parseValues } from './parse-values.ts';
 import { pushChart } from './push.ts';
@@ -208,6 +210,14 @@ describe('a chart pushed to a real registry', () => {
     const digest = await pushChart(client, 'charts/web', chart.tgz, chart.metadata);
     assert.match(digest, /^sha256:[0-9a-f]{64}$/);
     assert.equal((await client.headManifest('charts/web', '0.1.7'))?.digest, digest);
+    const manifest = JSON.parse((await client.getManifest('charts/web', digest)).bytes.toString('utf8')) as ImageManifest;
+    assert.equal(manifest.config.mediaType, mediaTypes.helmConfig);
+    assert.deepEqual(
+      manifest.layers.map((l) => [l.mediaType, l.size]),
+      [[mediaTypes.helmChart, chart.tgz.length]],
+    );
+    assert.deepEqual(manifest.annotations, { 'org.opencontainers.image.description': 'The web front end', 'org.opencontainers.image.title': 'web', 'org.opencontainers.image.version': '0.1.7' });
+    assert.deepEqual(JSON.parse((await client.getBlob('charts/web', manifest.config.digest)).toString('utf8')), chart.metadata);
     // The same chart pushed again is the same manifest.
     assert.equal(await pushChart(client, 'charts/web', chart.tgz, chart.metadata), digest);
 
