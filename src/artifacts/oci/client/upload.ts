@@ -61,8 +61,9 @@ async function startUpload(transport: Transport, repository: string): Promise<st
   return locationOf(transport, call, response);
 }
 
-async function cancelUpload(transport: Transport, repository: string, location: string, logger: Logger): Promise<void> {
-  const call: Call = { method: 'DELETE', url: location, scopes: [scopes.push(repository)], what: `cancel upload to ${repository}` };
+/** Best effort: a session left open only costs the registry space until it expires. */
+async function cancelUpload(transport: Transport, repository: string, location: string, logger: Logger, sessionScopes = [scopes.push(repository)]): Promise<void> {
+  const call: Call = { method: 'DELETE', url: location, scopes: sessionScopes, what: `cancel upload to ${repository}` };
   try {
     const response = await transport.send(call);
     await response.body?.cancel();
@@ -190,7 +191,7 @@ export async function mountBlob(transport: Transport, logger: Logger, repository
   }
   if (response.status === 202) {
     await response.body?.cancel();
-    await cancelUpload(transport, repository, locationOf(transport, call, response), logger);
+    await cancelUpload(transport, repository, locationOf(transport, call, response), logger, call.scopes);
     return false;
   }
   return transport.fail(call, response);
