@@ -8,3 +8,5 @@ export type {
   BlobSource,
   RegistryClient,
 } from './oci/types.ts';
+export { parseValues, renderService, packageChart, pushChart, chartVersionOf, chartFiles, valuesJsonSchema } from './chart/index.ts';
+export type { ServiceValues, KubeObject, RenderOptions, ChartMetadata, PackagedChart, ValuesProblem } from './chart/index.ts';
