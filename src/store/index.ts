@@ -8,4 +8,4 @@ export type { OpenStoreOptions } from './sqlite/open.ts';
 export type * from './types.ts';
 export type * from './records.ts';
 /** The allowed values, for schemas at the API boundary. */
-export { commitStatusStates, repoProviders } from './records.ts';
+export { artifactKinds, commitStatusStates, repoProviders } from './records.ts';

@@ -204,3 +204,42 @@ export interface JobRecord {
   availableAt: number;
   updatedAt: number;
 }
+
+export const artifactKinds = ['image', 'chart'] as const;
+export type ArtifactKind = (typeof artifactKinds)[number];
+
+/** An image or chart a build pushed to a registry. */
+export interface ArtifactRecord {
+  id: string;
+  buildId: string;
+  kind: ArtifactKind;
+  /** Where it was pushed, without tag or digest: `registry/repository`. */
+  reference: string;
+  /** Digest of the manifest (`sha256:…`): the artifact's identity. */
+  digest: string;
+  tags: string[];
+  /** Media type of the manifest. */
+  mediaType: string;
+  /** Size in bytes of the manifest's content (config and layers). */
+  size: number;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** A vulnerability gate's decision on one manifest digest. */
+export interface VerdictRecord {
+  id: string;
+  digest: string;
+  passed: boolean;
+  /** The readable account of what blocked and what was allowed. */
+  summary: string;
+  /** Findings by severity (`critical`, `high`…). */
+  counts: Record<string, number>;
+  /** The policy applied, as its file's text. */
+  policy: string;
+  /** `sha256:` of `policy`, to group verdicts made under the same policy. */
+  policyHash: string;
+  /** Digest of the scanner report the verdict was made from, when kept. */
+  reportDigest?: string;
+  createdAt: number;
+}

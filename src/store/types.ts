@@ -3,6 +3,8 @@
  * (Postgres) can implement the same interfaces as the embedded SQLite one.
  */
 import type {
+  ArtifactKind,
+  ArtifactRecord,
   BuildEvent,
   BuildRecord,
   BuildStatus,
@@ -21,6 +23,7 @@ import type {
   StepStatus,
   TokenRecord,
   UserRecord,
+  VerdictRecord,
   Visibility,
 } from './records.ts';
 
@@ -36,6 +39,8 @@ export interface Store {
   readonly jobs: JobRepository;
   readonly deliveries: DeliveryRepository;
   readonly commitStatuses: CommitStatusRepository;
+  readonly artifacts: ArtifactRepository;
+  readonly verdicts: VerdictRepository;
   /** Closes the connection; the store is unusable afterwards. */
   close(): Promise<void>;
 }
@@ -405,4 +410,61 @@ export interface CommitStatusRepository {
   set(repoId: string, sha: string, input: CommitStatusInput): Promise<CommitStatusRecord>;
   /** Ordered by context. */
   list(repoId: string, sha: string): Promise<CommitStatusRecord[]>;
+}
+
+// ── artifacts ────────────────────────────────────────────────────────────
+
+export interface ArtifactInput {
+  buildId: string;
+  kind: ArtifactKind;
+  /** `registry/repository`, without tag or digest. */
+  reference: string;
+  /** Manifest digest, `algorithm:hex`. */
+  digest: string;
+  tags: readonly string[];
+  mediaType: string;
+  size: number;
+}
+
+/** Images and charts pushed by builds. */
+export interface ArtifactRepository {
+  /**
+   * Records an artifact of a build. Recording the same (build, kind,
+   * reference, digest) again replaces its tags, media type and size and
+   * keeps `createdAt` (a retried push step). `NotFoundError` when the build
+   * is absent, `ConfigError` for a malformed digest or size.
+   */
+  record(input: ArtifactInput): Promise<ArtifactRecord>;
+  /** Oldest first. */
+  listByBuild(buildId: string): Promise<ArtifactRecord[]>;
+  /**
+   * Every record of the digest, oldest first: reproducible builds give the
+   * same digest to several builds. Empty when unknown.
+   */
+  findByDigest(digest: string): Promise<ArtifactRecord[]>;
+}
+
+// ── verdicts ─────────────────────────────────────────────────────────────
+
+export interface VerdictInput {
+  digest: string;
+  passed: boolean;
+  summary: string;
+  counts: Record<string, number>;
+  /** The policy file's text; its hash is stored beside it. */
+  policy: string;
+  reportDigest?: string;
+  /** Default: now. */
+  createdAt?: number;
+}
+
+/** Vulnerability gate decisions; append-only. */
+export interface VerdictRepository {
+  /** `ConfigError` for a malformed digest or counts. */
+  record(input: VerdictInput): Promise<VerdictRecord>;
+  /**
+   * The newest verdict on the digest (by `createdAt`, then by recording
+   * order), so that a deployment of a refused digest can be refused.
+   */
+  latest(digest: string): Promise<VerdictRecord | undefined>;
 }

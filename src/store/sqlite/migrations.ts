@@ -213,4 +213,42 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX builds_commit ON builds (commit_sha);
     `,
   },
+  {
+    version: 3,
+    name: 'build artifacts and vulnerability verdicts',
+    up: `
+      -- What a build pushed: one row per (build, kind, repository, digest);
+      -- recording it again replaces tags, media type and size.
+      CREATE TABLE artifacts (
+        id TEXT PRIMARY KEY,
+        build_id TEXT NOT NULL REFERENCES builds (id) ON DELETE CASCADE,
+        kind TEXT NOT NULL CHECK (kind IN ('image', 'chart')),
+        reference TEXT NOT NULL,
+        digest TEXT NOT NULL,
+        tags TEXT NOT NULL,
+        media_type TEXT NOT NULL,
+        size INTEGER NOT NULL,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL,
+        UNIQUE (build_id, kind, reference, digest)
+      );
+      CREATE INDEX artifacts_digest ON artifacts (digest);
+
+      -- Gate decisions against a manifest digest, kept for the record; not
+      -- tied to a build, since one digest may come out of several builds.
+      CREATE TABLE verdicts (
+        seq INTEGER PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE,
+        digest TEXT NOT NULL,
+        passed INTEGER NOT NULL,
+        summary TEXT NOT NULL,
+        counts TEXT NOT NULL,
+        policy TEXT NOT NULL,
+        policy_hash TEXT NOT NULL,
+        report_digest TEXT,
+        created_at INTEGER NOT NULL
+      );
+      CREATE INDEX verdicts_digest ON verdicts (digest, created_at, seq);
+    `,
+  },
 ];

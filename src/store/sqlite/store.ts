@@ -1,6 +1,7 @@
 import type { Clock } from '../../core/index.ts';
 import type { SecretCipher } from '../secret-cipher.ts';
 import type { Store } from '../types.ts';
+import { SqliteArtifactRepository } from './artifacts.ts';
 import { SqliteBuildRepository } from './builds.ts';
 import { SqliteCommitStatusRepository } from './commit-statuses.ts';
 import type { Database } from './database.ts';
@@ -13,6 +14,7 @@ import { SqliteStageRepository } from './stages.ts';
 import { SqliteStepRepository } from './steps.ts';
 import { SqliteTokenRepository } from './tokens.ts';
 import { SqliteUserRepository } from './users.ts';
+import { SqliteVerdictRepository } from './verdicts.ts';
 
 /** The repositories over one SQLite connection. */
 export class SqliteStore implements Store {
@@ -27,6 +29,8 @@ export class SqliteStore implements Store {
   readonly jobs: SqliteJobRepository;
   readonly deliveries: SqliteDeliveryRepository;
   readonly commitStatuses: SqliteCommitStatusRepository;
+  readonly artifacts: SqliteArtifactRepository;
+  readonly verdicts: SqliteVerdictRepository;
   readonly #db: Database;
 
   constructor(db: Database, clock: Clock, cipher: SecretCipher) {
@@ -42,6 +46,8 @@ export class SqliteStore implements Store {
     this.jobs = new SqliteJobRepository(db, clock);
     this.deliveries = new SqliteDeliveryRepository(db, clock);
     this.commitStatuses = new SqliteCommitStatusRepository(db, clock);
+    this.artifacts = new SqliteArtifactRepository(db, clock);
+    this.verdicts = new SqliteVerdictRepository(db, clock);
   }
 
   async close(): Promise<void> {
