@@ -1,0 +1,14 @@
+export { buildLayer } from './layer.ts';
+export type { BuiltLayer, LayerOptions } from './layer.ts';
+export type { LayerEntry } from './walk.ts';
+export { buildImage } from './build.ts';
+export type { ImageSpec, ImageBuildContext, PushedImage } from './build.ts';
+export type { ContainerSettings, HistoryStep } from './types.ts';
+export { parseDockerfile } from './dockerfile/parse.ts';
+export type { DockerInstruction, ParsedDockerfile } from './dockerfile/parse.ts';
+export { planDockerfile, needsContainerBuilder } from './dockerfile/plan.ts';
+export type { DockerfilePlan, CopyStep, PlanOptions } from './dockerfile/plan.ts';
+export { buildFromDockerfile } from './dockerfile/build.ts';
+export type { DockerfileBuildOptions, DockerfileBuildResult } from './dockerfile/build.ts';
+export { findContainerBuilder } from './dockerfile/container-builder.ts';
+export type { ContainerBuilder, ContainerBuilderName } from './dockerfile/container-builder.ts';
