@@ -83,3 +83,23 @@ test('references that could be read as options, and unknown scanners, are refuse
   await assert.rejects(runScanner('clair' as 'trivy', 'alpine:3', { env }), /unknown scanner "clair"/);
   assert.throws(() => readFileSync(env['ARGS_FILE'] ?? ''), /ENOENT/, 'the scanner never ran');
 });
+
+test('an aborted scan stops the scanner and rejects with the abort', async () => {
+  const env = scanner('trivy', 'echo started > "$ARGS_FILE"\nexec sleep 30');
+  const controller = new AbortController();
+  const running = runScanner('trivy', 'alpine:3', { env, signal: controller.signal });
+  // Abort once the stand-in has started (it writes its marker file first).
+  await new Promise<void>((resolve) => {
+    const poll = setInterval(() => {
+      try {
+        readFileSync(env['ARGS_FILE'] ?? '');
+        clearInterval(poll);
+        resolve();
+      } catch {
+        // not started yet
+      }
+    }, 10);
+  });
+  controller.abort();
+  await assert.rejects(running, (error: unknown) => error instanceof Error && error.name === 'AbortError');
+});

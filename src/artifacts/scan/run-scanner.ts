@@ -101,6 +101,8 @@ function execute(file: string, args: string[], env: NodeJS.ProcessEnv, signal: A
     child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
     child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
     child.on('error', (error) => {
+      // A cancelled scan is the caller's decision, not the scanner's failure.
+      if (error.name === 'AbortError') return reject(error);
       reject(new ExternalError(`cannot run ${file}: ${error.message}`, { file }, { cause: error }));
     });
     child.on('close', (code, killedBy) => {

@@ -1,4 +1,4 @@
-import { ConfigError, newId } from '../../core/index.ts';
+import { ConfigError, InternalError, newId } from '../../core/index.ts';
 import type { Clock } from '../../core/index.ts';
 import { checkDigest, sha256Of } from '../digest.ts';
 import type { VerdictRecord } from '../records.ts';
@@ -39,7 +39,7 @@ export class SqliteVerdictRepository implements VerdictRepository {
         input.createdAt ?? this.#clock.now(),
       ],
     );
-    if (!row) throw new ConfigError(`verdict on ${input.digest} was not stored`);
+    if (!row) throw new InternalError(`verdict on ${input.digest} was not returned by its insert`);
     return toVerdict(row);
   }
 
