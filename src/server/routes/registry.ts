@@ -124,7 +124,7 @@ async function startUpload(registry: Registry, { request, reply, name, query }: 
   }
   const digest = query.get('digest');
   if (digest) {
-    const result = await registry.pushBlob(name, digest, bodyOf(request));
+    const result = await registry.pushBlob(name, digest, bodyOf(request, registry.maxBlobSize));
     return blobCreated(reply, name, result.digest);
   }
   const session = await registry.startUpload(name);
@@ -137,7 +137,7 @@ async function uploadStatus(registry: Registry, { reply, name, target }: Call): 
 }
 
 async function appendUpload(registry: Registry, { request, reply, name, target }: Call): Promise<void> {
-  const session = await registry.appendUpload(name, target, bodyOf(request), parseContentRange(request.headers['content-range']));
+  const session = await registry.appendUpload(name, target, bodyOf(request, registry.maxBlobSize), parseContentRange(request.headers['content-range']));
   return uploadAccepted(reply, name, session.id, session.offset, 202);
 }
 
@@ -145,7 +145,7 @@ async function finishUpload(registry: Registry, { request, reply, name, target, 
   const digest = query.get('digest');
   if (!digest) throw new RegistryError('DIGEST_INVALID', 'closing an upload needs ?digest=<digest> of the whole blob');
   const range = parseContentRange(request.headers['content-range']);
-  const result = await registry.finishUpload(name, target, digest, { body: bodyOf(request), ...(range ? { range } : {}) });
+  const result = await registry.finishUpload(name, target, digest, { body: bodyOf(request, registry.maxBlobSize), ...(range ? { range } : {}) });
   return blobCreated(reply, name, result.digest);
 }
 
@@ -177,6 +177,9 @@ async function getManifest(registry: Registry, { request, reply, name, target }:
 }
 
 async function putManifest(registry: Registry, { request, reply, name, target }: Call): Promise<void> {
+  if (Number(request.headers['content-length'] ?? 0) > registry.maxManifestSize) {
+    throw new RegistryError('MANIFEST_INVALID', `manifest exceeds the ${registry.maxManifestSize}-byte limit`, { status: 413 });
+  }
   const bytes = await readLimited(bodyOf(request), registry.maxManifestSize);
   const { digest, subject } = await registry.putManifest(name, target, bytes, request.headers['content-type']);
   void reply.status(201).header('location', `/v2/${name}/manifests/${digest}`).header('docker-content-digest', digest).header('content-length', 0);
@@ -210,7 +213,12 @@ async function referrers(registry: Registry, { reply, name, target, query }: Cal
 
 // ---- request parsing
 
-function bodyOf(request: FastifyRequest): AsyncIterable<Buffer | string> {
+/** The request body as a stream; a declared length over the blob limit is refused before reading any of it. */
+function bodyOf(request: FastifyRequest, limit?: number): AsyncIterable<Buffer | string> {
+  const declared = Number(request.headers['content-length'] ?? 0);
+  if (limit !== undefined && declared > limit) {
+    throw new RegistryError('SIZE_INVALID', `body of ${declared} bytes exceeds the ${limit}-byte limit`, { status: 413, detail: { limit } });
+  }
   const body = request.body as Readable | undefined;
   return body && typeof body[Symbol.asyncIterator] === 'function' ? body : (async function* () {})();
 }
