@@ -34,6 +34,8 @@ export class Authenticator {
   private basic = false;
   private bearer: { realm: string; service: string | undefined } | undefined;
   private readonly tokens = new Map<string, CachedToken>();
+  /** Token requests in flight, so that parallel requests for one scope share one. */
+  private readonly pending = new Map<string, Promise<string>>();
 
   constructor(options: { credentials: Credentials | undefined; send: RetryingFetch; clock: Clock; logger: Logger }) {
     this.credentials = options.credentials;
@@ -67,6 +69,9 @@ export class Authenticator {
       const realm = challenge.params.realm;
       if (!realm) throw new ExternalError('registry sent a Bearer challenge without a realm', { challenge });
       this.bearer = { realm, service: challenge.params.service };
+      // A parallel request may have fetched a fresh token meanwhile: use it rather than ask again.
+      const cached = this.tokens.get(scopeKey(scopes));
+      if (cached && cached.expiresAt > this.clock.now() && `Bearer ${cached.token}` !== sent) return `Bearer ${cached.token}`;
       this.tokens.delete(scopeKey(scopes));
       const extra = challenge.params.scope ? challenge.params.scope.split(' ').filter(Boolean) : [];
       const token = await this.fetchToken(scopes, extra);
@@ -81,7 +86,16 @@ export class Authenticator {
     return `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`;
   }
 
-  private async fetchToken(scopes: string[], extra: string[]): Promise<string> {
+  private fetchToken(scopes: string[], extra: string[]): Promise<string> {
+    const key = scopeKey(scopes);
+    const inFlight = this.pending.get(key);
+    if (inFlight) return inFlight;
+    const request = this.requestToken(scopes, extra).finally(() => this.pending.delete(key));
+    this.pending.set(key, request);
+    return request;
+  }
+
+  private async requestToken(scopes: string[], extra: string[]): Promise<string> {
     const bearer = this.bearer!;
     const url = new URL(bearer.realm);
     if (bearer.service) url.searchParams.set('service', bearer.service);

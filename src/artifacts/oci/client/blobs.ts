@@ -37,18 +37,38 @@ function mismatch(transport: Transport, repository: string, digest: string, actu
   });
 }
 
-/** The blob's bytes, verified against its digest. */
-export async function getBlob(transport: Transport, repository: string, digest: string): Promise<Buffer> {
-  const { call, response } = await openBlob(transport, repository, digest);
-  let bytes: Buffer;
-  try {
-    bytes = Buffer.from(await response.arrayBuffer());
-  } catch (error) {
-    throw new ExternalError(`registry ${transport.registry}: ${call.what} broke off`, { registry: transport.registry }, { cause: error });
+/** A download whose body broke off after the headers came: worth another attempt. */
+class BrokenBody extends Error {}
+
+/** Runs a whole download again (request and body) when its body breaks off, within the retry budget. */
+async function withBodyRetries<T>(transport: Transport, what: string, download: () => Promise<T>): Promise<T> {
+  for (let attempt = 0; ; attempt += 1) {
+    try {
+      return await download();
+    } catch (error) {
+      if (!(error instanceof BrokenBody)) throw error;
+      if (attempt >= transport.retries) {
+        throw new ExternalError(`registry ${transport.registry}: ${what} broke off`, { registry: transport.registry }, { cause: error.cause });
+      }
+      await transport.pause(attempt);
+    }
   }
-  const actual = digestOf(bytes, digest);
-  if (actual !== digest) throw mismatch(transport, repository, digest, actual);
-  return bytes;
+}
+
+/** The blob's bytes, verified against its digest. */
+export function getBlob(transport: Transport, repository: string, digest: string): Promise<Buffer> {
+  return withBodyRetries(transport, `GET blob ${repository}@${digest}`, async () => {
+    const { response } = await openBlob(transport, repository, digest);
+    let bytes: Buffer;
+    try {
+      bytes = Buffer.from(await response.arrayBuffer());
+    } catch (error) {
+      throw new BrokenBody('body broke off', { cause: error });
+    }
+    const actual = digestOf(bytes, digest);
+    if (actual !== digest) throw mismatch(transport, repository, digest, actual);
+    return bytes;
+  });
 }
 
 /**
@@ -56,14 +76,21 @@ export async function getBlob(transport: Transport, repository: string, digest: 
  * renames it into place only when the digest matches: a reader never sees
  * a partial or wrong file at `path`.
  */
-export async function downloadBlob(transport: Transport, repository: string, digest: string, path: string): Promise<void> {
+export function downloadBlob(transport: Transport, repository: string, digest: string, path: string): Promise<void> {
+  return withBodyRetries(transport, `GET blob ${repository}@${digest}`, () => downloadOnce(transport, repository, digest, path));
+}
+
+async function downloadOnce(transport: Transport, repository: string, digest: string, path: string): Promise<void> {
   const { call, response } = await openBlob(transport, repository, digest);
   const temp = join(dirname(path), `.${basename(path)}.${newId()}.partial`);
   const hash = hasherFor(digest);
   try {
     if (!response.body) throw new ExternalError(`registry ${transport.registry}: ${call.what} had no body`);
+    const body = Readable.fromWeb(response.body as NodeReadableStream<Uint8Array>);
+    let bodyFailed = false;
+    body.once('error', () => (bodyFailed = true));
     await pipeline(
-      Readable.fromWeb(response.body as NodeReadableStream<Uint8Array>),
+      body,
       async function* (source: AsyncIterable<Buffer>) {
         for await (const chunk of source) {
           hash.update(chunk);
@@ -71,13 +98,15 @@ export async function downloadBlob(transport: Transport, repository: string, dig
         }
       },
       createWriteStream(temp, { flags: 'wx' }),
-    );
+    ).catch((error: unknown) => {
+      throw bodyFailed ? new BrokenBody('body broke off', { cause: error }) : error;
+    });
     const actual = `${digest.slice(0, digest.indexOf(':'))}:${hash.digest('hex')}`;
     if (actual !== digest) throw mismatch(transport, repository, digest, actual);
     await rename(temp, path);
   } catch (error) {
     await rm(temp, { force: true });
-    if (error instanceof ExternalError) throw error;
+    if (error instanceof ExternalError || error instanceof BrokenBody) throw error;
     throw new ExternalError(`registry ${transport.registry}: ${call.what} to ${path} failed`, { registry: transport.registry }, { cause: error });
   }
 }

@@ -169,6 +169,51 @@ describe('registry client against scripted HTTP answers', () => {
     assert.equal(calls, 3);
   });
 
+  test('a download whose body breaks off is fetched again', async () => {
+    const content = Buffer.alloc(64 * 1024, 7);
+    const digest = digestOf(content);
+    let calls = 0;
+    const { host } = await start((_request, response) => {
+      calls += 1;
+      response.writeHead(200, { 'content-length': String(content.length) });
+      if (calls % 2 === 1) {
+        // Half the body, then the connection drops.
+        response.write(content.subarray(0, 1000), () => response.socket?.destroy());
+        return;
+      }
+      response.end(content);
+    });
+    const client = createRegistryClient({ registry: host, retryDelayMs: 1 });
+    assert.deepEqual(await client.getBlob('acme/app', digest), content);
+    assert.equal(calls, 2);
+    const dir = mkdtempSync(join(tmpdir(), 'tl-oci-http-'));
+    dirs.push(dir);
+    await client.downloadBlob('acme/app', digest, join(dir, 'blob'));
+    assert.equal(calls, 4);
+    assert.deepEqual(readdirSync(dir), ['blob']);
+
+    const never = createRegistryClient({ registry: host, retries: 0 });
+    await assert.rejects(never.getBlob('acme/app', digest), /broke off/);
+  });
+
+  test('parallel requests for one scope share one token request', async () => {
+    let tokens = 0;
+    const { host } = await start((request, response) => {
+      if (request.url.startsWith('/token')) {
+        tokens += 1;
+        response.writeHead(200).end(JSON.stringify({ token: 'shared' }));
+      } else if (request.authorization === 'Bearer shared') {
+        response.writeHead(200).end();
+      } else {
+        response.writeHead(401, { 'www-authenticate': `Bearer realm="http://${request.headers.host}/token",service="r"` }).end();
+      }
+    });
+    const client = createRegistryClient({ registry: host });
+    const digests = ['a', 'b', 'c', 'd'].map((text) => digestOf(Buffer.from(text)));
+    assert.deepEqual(await Promise.all(digests.map((digest) => client.hasBlob('acme/app', digest))), [true, true, true, true]);
+    assert.equal(tokens, 1);
+  });
+
   test('a blob served with the wrong bytes is refused and leaves no file', async () => {
     const { host } = await start((_request, response) => {
       response.writeHead(200, { 'content-type': 'application/octet-stream' }).end(Buffer.from('tampered layer'));

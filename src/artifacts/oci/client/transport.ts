@@ -57,6 +57,16 @@ export class Transport {
     });
   }
 
+  /** How many extra attempts a transient failure gets. */
+  get retries(): number {
+    return this.options.retries;
+  }
+
+  /** Waits before attempt `attempt + 1` (exponential backoff). */
+  pause(attempt: number): Promise<void> {
+    return delay(this.backoff(attempt, undefined));
+  }
+
   url(pathOrUrl: string): string {
     return pathOrUrl.startsWith('/') ? `${this.base}${pathOrUrl}` : pathOrUrl;
   }
