@@ -16,6 +16,8 @@ import { silentLogger } from '../src/core/index.ts';
 import { loadConfig, startServer, type RunningServer } from '../src/server/index.ts';
 import { registryRoutes } from '../src/server/routes/registry.ts';
 import { openStore, type Store } from '../src/store/index.ts';
+import { request as httpRequest } from 'node:http';
+import { waitFor } from './helpers/wait.ts';
 
 const run = promisify(execFile);
 const sha = (data: Buffer | string) => `sha256:${createHash('sha256').update(data).digest('hex')}`;
@@ -189,6 +191,36 @@ describe('built-in registry routes (bare app)', () => {
     const oversized = await call('POST', `/v2/a/b/c/blobs/uploads/?digest=${sha('x')}`, { token, body: Buffer.alloc(1024 * 1024 + 1), headers: octets });
     assert.equal(oversized.status, 413);
     assert.equal(await errorCode(oversized), 'SIZE_INVALID');
+  });
+
+  test('a chunk cut off by a dropped connection leaves nothing in the upload', async () => {
+    const start = await call('POST', '/v2/acme/cut/blobs/uploads/', { token });
+    const location = start.headers.get('location')!;
+    await new Promise<void>((resolve) => {
+      const [hostname, port] = host.split(':');
+      const req = httpRequest({
+        hostname,
+        port: Number(port),
+        path: location,
+        method: 'PATCH',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/octet-stream', 'content-length': 100, 'content-range': '0-99' },
+      });
+      req.on('error', () => resolve());
+      req.write(Buffer.alloc(10, 'z'), () => {
+        req.destroy();
+        resolve();
+      });
+    });
+    const full = Buffer.alloc(100, 'y');
+    // Retried until the server has rolled the cut chunk back (until then the session is busy).
+    const accepted = await waitFor(async () => {
+      const response = await call('PATCH', location, { token, body: full, headers: { 'content-type': 'application/octet-stream', 'content-range': '0-99' } });
+      return response.status === 202 && response;
+    }, 'the cut chunk to be rolled back');
+    assert.equal(accepted.headers.get('range'), '0-99');
+    const done = await call('PUT', `${location}?digest=${sha(full)}`, { token });
+    assert.equal(done.status, 201);
+    assert.deepEqual(Buffer.from(await (await call('GET', `/v2/acme/cut/blobs/${sha(full)}`, { token })).arrayBuffer()), full);
   });
 
   test('pushes need a developer, deletes an admin; errors in the spec format', async () => {
