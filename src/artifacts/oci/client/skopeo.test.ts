@@ -31,18 +31,13 @@ describe('registry client interoperating with skopeo', () => {
   let registry: DistributionRegistry;
   let client: RegistryClient;
   let dir: string;
+  /** The image the client pushes as acme/app:1-main-abcdef12 before the tests. */
+  let image: { bytes: Buffer; digest: string; layer: Buffer };
 
   before(async () => {
     registry = await DistributionRegistry.start();
     client = createRegistryClient({ registry: registry.host });
     dir = mkdtempSync(join(tmpdir(), 'tl-oci-skopeo-'));
-  });
-  after(async () => {
-    await registry.stop();
-    rmSync(dir, { recursive: true, force: true });
-  });
-
-  test('an image pushed by the client is inspected and copied by skopeo, and the copy read back by the client', async () => {
     const diff = await tarOf({ 'app/hello.txt': 'hello from trunkline\n' });
     const layer = gzipSync(diff);
     const config = Buffer.from(
@@ -63,7 +58,15 @@ describe('registry client interoperating with skopeo', () => {
     };
     const bytes = Buffer.from(JSON.stringify(manifest));
     const digest = await client.putManifest('acme/app', '1-main-abcdef12', bytes, mediaTypes.ociManifest);
+    image = { bytes, digest, layer };
+  });
+  after(async () => {
+    await registry.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
 
+  test('an image pushed by the client is inspected and copied by skopeo, and the copy read back by the client', async () => {
+    const { bytes, digest, layer } = image;
     const source = `docker://${registry.host}/acme/app:1-main-abcdef12`;
     const raw = await skopeo('inspect', '--tls-verify=false', '--raw', source);
     assert.deepEqual(Buffer.from(raw.stdout), bytes);
@@ -86,8 +89,7 @@ describe('registry client interoperating with skopeo', () => {
   });
 
   test('an image pushed by skopeo in Docker format is read by the client', async () => {
-    const layout = join(dir, 'layout');
-    await skopeo('copy', '--dest-tls-verify=false', '--format', 'v2s2', `oci:${layout}:v1`, `docker://${registry.host}/acme/docker-format:v1`);
+    await skopeo('copy', '--src-tls-verify=false', '--dest-tls-verify=false', '--format', 'v2s2', `docker://${registry.host}/acme/app:1-main-abcdef12`, `docker://${registry.host}/acme/docker-format:v1`);
     const fetched = await client.getManifest('acme/docker-format', 'v1');
     assert.equal(fetched.mediaType, mediaTypes.dockerManifest);
     const parsed = JSON.parse(fetched.bytes.toString()) as ImageManifest;
