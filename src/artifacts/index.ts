@@ -48,3 +48,7 @@ export type {
   RunScannerOptions,
   ScannerRun,
 } from './scan/index.ts';
+export { createRegistryClient, parseReference, formatReference, digestOf } from './oci/client/index.ts';
+export type { RegistryClientOptions, Credentials } from './oci/client/index.ts';
+export { Registry, RegistryError, isRegistryError, isRepositoryName } from './registry/index.ts';
+export type { RegistryOptions, StoredManifest, BlobRead, Page, RegistryErrorCode, UploadStatus, ChunkRange, GcReport } from './registry/index.ts';

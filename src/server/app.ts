@@ -6,6 +6,7 @@ import { gitRoutes } from './routes/git.ts';
 import { healthRoutes } from './routes/health.ts';
 import { hookRoutes } from './routes/hooks.ts';
 import { logRoutes } from './routes/logs.ts';
+import { registryRoutes } from './routes/registry.ts';
 import { repoRoutes } from './routes/repos.ts';
 import { secretRoutes } from './routes/secrets.ts';
 import { userRoutes } from './routes/user.ts';
@@ -18,6 +19,8 @@ export function createApp(context: AppContext): FastifyInstance {
   app.setNotFoundHandler((request, reply) => {
     void reply.status(404).send({ error: 'not_found', message: `no route ${request.method} ${request.url.split('?')[0]}` });
   });
-  for (const routes of [healthRoutes, repoRoutes, secretRoutes, buildRoutes, logRoutes, userRoutes, gitRoutes, hookRoutes]) routes(app, context);
+  for (const routes of [healthRoutes, repoRoutes, secretRoutes, buildRoutes, logRoutes, userRoutes, gitRoutes, hookRoutes, registryRoutes]) {
+    routes(app, context);
+  }
   return app;
 }

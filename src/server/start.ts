@@ -7,6 +7,7 @@ import { BuildService } from '../builds/index.ts';
 import type { Logger } from '../core/index.ts';
 import { BackendPool } from '../runner/index.ts';
 import { openStore } from '../store/index.ts';
+import { Registry } from '../artifacts/index.ts';
 import { GitHost } from '../git/index.ts';
 import { createApp } from './app.ts';
 import { pipelineConfigSource } from './central-config.ts';
@@ -39,6 +40,7 @@ export async function startServer(config: ServerConfig, logger: Logger = pino({ 
   const server = { url: config.publicUrl ?? '', version };
   const backends = new BackendPool({ config: { exec: { root: join(config.dataDir, 'runs') } }, logger });
   const gitHost = await GitHost.open(join(config.dataDir, 'git'));
+  const registry = await Registry.open({ root: join(config.dataDir, 'registry'), logger });
   const builds = new BuildService({
     store,
     config: pipelineConfigSource(config, gitHost),
@@ -54,10 +56,11 @@ export async function startServer(config: ServerConfig, logger: Logger = pino({ 
       stageAccess: await stageAccessProvider(store, server, config.dataDir),
     },
   });
-  const app = createApp({ store, builds, gitHost, server, logger, version });
+  const app = createApp({ store, builds, gitHost, registry, server, logger, version });
   const address = await app.listen({ host: config.host, port: config.port });
   server.url = config.publicUrl ?? address;
   await builds.start();
+  const collector = collectGarbagePeriodically(registry, logger);
   logger.info({ url: server.url, dataDir: config.dataDir }, 'trunkline is listening');
 
   return {
@@ -65,9 +68,22 @@ export async function startServer(config: ServerConfig, logger: Logger = pino({ 
     adminToken: admin.created ? admin.token : undefined,
     adminTokenFile,
     async close() {
+      clearInterval(collector);
       await builds.stop();
       await app.close();
       await store.close();
     },
   };
+}
+
+/** Unreferenced registry blobs and abandoned uploads are removed hourly. */
+function collectGarbagePeriodically(registry: Registry, logger: Logger): NodeJS.Timeout {
+  const timer = setInterval(() => {
+    registry.collectGarbage().then(
+      (report) => logger.info(report, 'registry garbage collected'),
+      (error: unknown) => logger.error({ err: error }, 'registry garbage collection failed'),
+    );
+  }, 60 * 60 * 1000);
+  timer.unref();
+  return timer;
 }

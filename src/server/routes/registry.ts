@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Readable } from 'node:stream';
 import { authenticate, authorize, type Action } from '../../access/index.ts';
 import { isTrunklineError, type Logger } from '../../core/index.ts';
-import { isRegistryError, RegistryError, type ChunkRange, type Registry } from '../../artifacts/registry/index.ts';
+import { isRegistryError, RegistryError, type ChunkRange, type Registry } from '../../artifacts/index.ts';
 import type { Store } from '../../store/index.ts';
 
 export interface RegistryRouteDeps {
