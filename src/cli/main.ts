@@ -5,6 +5,9 @@ import { ApiClient, ApiError } from './client.ts';
 import { repoAddCommand, repoCreateCommand, repoListCommand, secretListCommand, secretSetCommand, userAddCommand } from './commands/admin.ts';
 import { cancelCommand, listCommand, logsCommand, restartCommand, statusCommand, triggerCommand } from './commands/builds.ts';
 import { execCommand } from './commands/exec.ts';
+import { chartPackageCommand, type ChartOptions } from './commands/chart.ts';
+import { imageBuildCommand, type ImageBuildOptions } from './commands/image.ts';
+import { scanCommand, type ScanOptions } from './commands/scan.ts';
 import { lintCommand } from './commands/lint.ts';
 import { serverCommand } from './commands/server.ts';
 import { keyValue, positiveInteger } from './options.ts';
@@ -121,6 +124,47 @@ function program(): Command {
         logsCommand(client(), r, positiveInteger(n), positiveInteger(stage), positiveInteger(step), o),
       ),
     );
+
+  const image = cli.command('image').description('container images');
+  image
+    .command('build')
+    .description('build a Dockerfile without a daemon and push it tagged {build}-{branch}-{sha8}')
+    .option('--context <dir>', 'build context', '.')
+    .option('-f, --file <Dockerfile>', 'Dockerfile (default <context>/Dockerfile)')
+    .option('--registry <host>', 'registry (default TRUNKLINE_REGISTRY)')
+    .option('--repository <name>', 'repository in the registry (default DRONE_REPO)')
+    .option('--tag <tag>', 'primary tag (default TRUNKLINE_IMAGE_TAG)')
+    .option('--extra-tag <tag>', 'another tag (repeatable)', (value: string, all: string[]) => [...all, value], [] as string[])
+    .option('--build-arg <KEY=VALUE>', 'Dockerfile ARG (repeatable)', keyValue, {})
+    .option('--username <login>', 'registry user (default trunkline-ci)')
+    .option('--password-env <VAR>', 'variable holding the registry password (default TRUNKLINE_TOKEN)')
+    .action(run((o: ImageBuildOptions) => imageBuildCommand(client(), o)));
+
+  const chart = cli.command('chart').description('the unified service Helm chart');
+  chart
+    .command('package')
+    .description('package the service chart from a values file (version 0.1.{build}), optionally push it')
+    .argument('[values]', 'values file', 'values.yaml')
+    .option('--name <name>', 'chart name (default DRONE_REPO_NAME)')
+    .option('--version <version>', 'chart version (default 0.1.$DRONE_BUILD_NUMBER)')
+    .option('--app-version <tag>', 'appVersion (default TRUNKLINE_IMAGE_TAG)')
+    .option('--output <dir>', 'where the .tgz goes', '.')
+    .option('--push', 'push to the registry as an OCI artifact', false)
+    .option('--repository <name>', 'repository in the registry (default charts/<name>)')
+    .option('--registry <host>', 'registry (default TRUNKLINE_REGISTRY)')
+    .option('--username <login>')
+    .option('--password-env <VAR>')
+    .action(run((values: string, o: ChartOptions) => chartPackageCommand(client(), values, o)));
+
+  cli
+    .command('scan')
+    .description('gate on a vulnerability report (Trivy or Grype JSON) and record the verdict on the image digest')
+    .option('--report <file>', 'scanner report (JSON)')
+    .addOption(new Option('--scanner <name>', 'run this scanner').choices(['trivy', 'grype']))
+    .option('--image <ref>', 'image for --scanner')
+    .option('--policy <file>', 'policy YAML (default: fail on high)')
+    .option('--digest <digest>', 'image digest to record the verdict on (default: the image this build pushed)')
+    .action(run((o: ScanOptions) => scanCommand(client(), o)));
 
   cli.command('cancel').arguments('<repo> <number>').action(run((r: string, n: string) => cancelCommand(client(), r, positiveInteger(n))));
   cli
