@@ -6,9 +6,13 @@
  * - triggerToFirstStep: API call to first step started through the real
  *   server (target: ≤ 100 ms median);
  * - pushToFirstStep: `git push` to the built-in host to first step started
- *   (target: ≤ 200 ms median).
+ *   (target: ≤ 200 ms median);
+ * - imageBuild: build and push an image with a 100 MB application layer vs
+ *   `tar czf` of the same files (target ratio ≤ 1.5) and vs `buildah bud`
+ *   (target: faster).
  */
 import { cpus } from 'node:os';
+import { imageBuild } from './image-build.ts';
 import { pushToFirstStep } from './push-latency.ts';
 import { stepOverhead } from './step-overhead.ts';
 import { triggerToFirstStep } from './trigger-latency.ts';
@@ -20,6 +24,7 @@ const results = {
   stepOverhead: [await stepOverhead(50, false, rounds), await stepOverhead(50, true, rounds)],
   triggerToFirstStep: await triggerToFirstStep(Number(process.env.BENCH_BUILDS ?? 30)),
   pushToFirstStep: await pushToFirstStep(Number(process.env.BENCH_BUILDS ?? 30)),
-  targets: { addedPerStepMs: 10, triggerToFirstStepMedianMs: 100, pushToFirstStepMedianMs: 200 },
+  imageBuild: await imageBuild(100, Number(process.env.BENCH_IMAGE_ROUNDS ?? 3)),
+  targets: { addedPerStepMs: 10, triggerToFirstStepMedianMs: 100, pushToFirstStepMedianMs: 200, imageBuildRatioToTarCzf: 1.5 },
 };
 process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
