@@ -99,6 +99,12 @@ describe('a trunk build ends in an image and a chart in the built-in registry, s
     assert.equal(info.Digest, image.digest);
     assert.equal(info.Labels['org.opencontainers.image.revision'], sha);
 
+    // podman pulls it too (no container is run: storage only, in a folder of the test).
+    const storage = ['--root', join(work, 'podman'), '--runroot', join(work, 'podman-run'), '--storage-driver', 'vfs'];
+    await run('podman', [...storage, 'pull', '-q', '--tls-verify=false', '--creds', creds, `${host}/acme/app:${tag}`]);
+    const { stdout: pulled } = await run('podman', [...storage, 'image', 'inspect', '--format', '{{.Digest}}', `${host}/acme/app:${tag}`]);
+    assert.equal(pulled.trim(), image.digest);
+
     const helm = toolPath('helm');
     const helmHome = join(work, 'helm');
     const helmEnv = { ...process.env, HELM_CONFIG_HOME: helmHome, HELM_CACHE_HOME: helmHome, HELM_DATA_HOME: helmHome };
