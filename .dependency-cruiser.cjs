@@ -9,6 +9,7 @@ const allowed = {
   runner: ['core', 'pipeline'],
   git: ['core'],
   kube: ['core'],
+  gitops: ['core', 'kube', 'git', 'artifacts'],
   access: ['core', 'store'],
   artifacts: ['core'],
   builds: ['core', 'store', 'pipeline', 'runner', 'git'],
