@@ -9,7 +9,7 @@ export type {
   RegistryClient,
 } from './oci/types.ts';
 export { parseValues, renderService, packageChart, pushChart, chartVersionOf, chartFiles, valuesJsonSchema } from './chart/index.ts';
-export type { ServiceValues, KubeObject, RenderOptions, ChartMetadata, PackagedChart, ValuesProblem } from './chart/index.ts';
+export type { ServiceValues, KubeObject, RenderOptions, ChartMetadata, PackagedChart } from './chart/index.ts';
 export { buildLayer, buildImage, parseDockerfile, planDockerfile, buildFromDockerfile, findContainerBuilder } from './image/index.ts';
 export type {
   LayerEntry,

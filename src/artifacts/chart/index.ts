@@ -1,5 +1,5 @@
 export { parseValues } from './parse-values.ts';
-export type { ValuesProblem } from './yaml-source.ts';
+
 export { normalizeValues } from './service-values.ts';
 export type { ServiceValues, ServicePort, IngressPath } from './service-values.ts';
 export { valuesSchema } from './values-schema.ts';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ConfigError } from '../../core/index.ts';
 import { parseValues } from './parse-values.ts';
-import type { ValuesProblem } from './yaml-source.ts';
+import type { InputProblem as ValuesProblem } from '../../core/index.ts';
 
 function problemsOf(text: string): ValuesProblem[] {
   try {
@@ -70,7 +70,7 @@ test('unknown fields point at the key; missing ones at the map that should hold 
     problems.map((p) => `${p.line}:${p.column} ${p.field}`),
     ['2:3 image.repository', '2:3 image.repo', '3:1 replica'],
   );
-  assert.match(problems.find((p) => p.field === 'image.repository')!.message, /required field is missing/);
+  assert.match(problems.find((p) => p.field === 'image.repository')!.message, /missing required field/);
   assert.match(problems.find((p) => p.field === 'replica')!.message, /unknown field/);
 });
 

@@ -90,10 +90,10 @@ test('wrong types and YAML syntax errors are reported with positions', () => {
   assert.deepEqual(problems('ignoreUnfixed: yes please\n'), [
     { line: 1, column: 16, field: 'ignoreUnfixed', message: 'expected true or false' },
   ]);
-  assert.deepEqual(problems('allow: CVE-1\n'), [{ line: 1, column: 8, field: 'allow', message: 'Invalid input: expected array, received string' }]);
+  assert.deepEqual(problems('allow: CVE-1\n'), [{ line: 1, column: 8, field: 'allow', message: 'expected array, got string "CVE-1"' }]);
   const syntax = problems('failOn: high\nallow: [\n');
   assert.equal(syntax.length >= 1, true);
   assert.equal(syntax[0]?.field, '');
   assert.deepEqual(problems('failOn: high\nfailOn: low\n').map((p) => [p.line, p.field]), [[2, '']]);
-  assert.deepEqual(problems('- failOn: high\n'), [{ line: 1, column: 1, field: '', message: 'Invalid input: expected object, received array' }]);
+  assert.deepEqual(problems('- failOn: high\n'), [{ line: 1, column: 1, field: '', message: 'expected object, got a list' }]);
 });

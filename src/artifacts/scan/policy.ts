@@ -12,7 +12,7 @@
  * `negligible` and `unknown` findings never block.
  */
 import { z } from 'zod';
-import { parseYamlWith } from './yaml-input.ts';
+import { parseYamlWith } from '../../core/index.ts';
 
 export const failOnLevels = ['critical', 'high', 'medium', 'low'] as const;
 export type FailOn = (typeof failOnLevels)[number];

@@ -184,6 +184,6 @@ describe('rules that name extensions', () => {
 
   test('a rule naming an extension that is not configured is a ConfigError with its position', async () => {
     const bare = new CentralConfig({ mirror: repo.mirror });
-    await assert.rejects(bare.resolve(buildRequest({ slug: 'legacy/x' })), /trunkline\.rules\.yaml:4:16: unknown extension "gen" \(none is configured\) \[rules\[0\]\.extension\]/);
+    await assert.rejects(bare.resolve(buildRequest({ slug: 'legacy/x' })), /trunkline\.rules\.yaml:4:16: rules\[0\]\.extension: unknown extension "gen" \(none is configured\)/);
   });
 });

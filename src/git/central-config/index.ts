@@ -5,4 +5,3 @@ export type { CentralConfigOptions } from './central.ts';
 export type { ExtensionOptions } from './extension.ts';
 export { parseRules, defaultRulesFile } from './rules.ts';
 export type { Rule, RuleTarget, RulesContext } from './rules.ts';
-export type { ConfigProblem } from './yaml-schema.ts';

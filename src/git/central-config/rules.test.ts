@@ -3,7 +3,7 @@ import { describe, test } from 'node:test';
 import { ConfigError } from '../../core/index.ts';
 import { compileRules } from './match.ts';
 import { parseRules } from './rules.ts';
-import type { ConfigProblem } from './yaml-schema.ts';
+import type { InputProblem as ConfigProblem } from '../../core/index.ts';
 
 const context = { extensions: ['generator'], hasRepository: true };
 

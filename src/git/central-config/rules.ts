@@ -42,7 +42,7 @@
  * - `name`: how results and errors refer to the rule (default `#<position>`).
  */
 import { z } from 'zod';
-import { parseYamlWith } from './yaml-schema.ts';
+import { parseYamlWith } from '../../core/index.ts';
 
 export const defaultRulesFile = 'trunkline.rules.yaml';
 

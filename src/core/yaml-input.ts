@@ -1,13 +1,15 @@
 /**
- * YAML text checked by a zod schema; every problem becomes
- * `file:line:col: field.path: what was expected`, all at once.
+ * YAML text checked by a zod schema at the boundary: every problem becomes
+ * `file:line:col: field.path: what was expected`, all at once, in a
+ * `ConfigError` whose details list them. Shared by every YAML input
+ * (values files, policies, rules files…).
  */
 import { LineCounter, isMap, isPair, isScalar, isSeq, parseDocument } from 'yaml';
 import type { Document } from 'yaml';
 import type { z } from 'zod';
-import { ConfigError } from '../../core/index.ts';
+import { ConfigError } from './errors.ts';
 
-export interface ValuesProblem {
+export interface InputProblem {
   file: string;
   /** 1-based. */
   line: number;
@@ -18,13 +20,18 @@ export interface ValuesProblem {
   message: string;
 }
 
-/** Bounds alias expansion (a values file needs few, a hostile one many). */
-const maxAliasCount = 100;
+export interface YamlInputOptions {
+  /** `1.1` where the file is also read by a YAML 1.1 parser (Helm): `on`/`yes` then mean the same to both. */
+  version?: '1.1' | '1.2';
+  /** Bounds alias expansion (real files need few, a hostile one many). */
+  maxAliasCount?: number;
+  /** What an empty document stands for (default: null). */
+  empty?: unknown;
+}
 
-export function parseYamlWith<S extends z.ZodType>(text: string, file: string, schema: S): z.output<S> {
+export function parseYamlWith<S extends z.ZodType>(text: string, file: string, schema: S, options: YamlInputOptions = {}): z.output<S> {
   const lines = new LineCounter();
-  // YAML 1.1 like Helm's parser: `on`/`yes` mean the same to both.
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true, version: '1.1' });
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true, version: options.version ?? '1.2' });
   if (doc.errors.length > 0) {
     throw problemsError(
       file,
@@ -36,7 +43,7 @@ export function parseYamlWith<S extends z.ZodType>(text: string, file: string, s
   }
   let value: unknown;
   try {
-    value = doc.toJS({ maxAliasCount }) ?? {};
+    value = doc.toJS({ maxAliasCount: options.maxAliasCount ?? 100 }) ?? options.empty ?? null;
   } catch (error) {
     throw problemsError(file, [{ file, line: 1, column: 1, field: '', message: error instanceof Error ? error.message : String(error) }]);
   }
@@ -54,16 +61,18 @@ export function parseYamlWith<S extends z.ZodType>(text: string, file: string, s
   );
 }
 
-export function formatProblem(p: ValuesProblem): string {
+export function formatProblem(p: InputProblem): string {
   return `${p.file}:${p.line}:${p.column}: ${p.field ? `${p.field}: ` : ''}${p.message}`;
 }
 
 function describe(issue: z.core.$ZodIssue, value: unknown, path: readonly (string | number)[], unknownKey: string | undefined): string {
-  if (unknownKey !== undefined) return 'unknown field';
-  if (path.length > 0 && valueAt(value, path) === undefined && (issue.code === 'invalid_type' || issue.code === 'invalid_union')) {
-    return `required field is missing (expected ${issue.code === 'invalid_type' ? issue.expected : 'a value'})`;
+  if (unknownKey !== undefined) return `unknown field "${unknownKey}"`;
+  const last = path[path.length - 1];
+  if (typeof last === 'string' && valueAt(value, path) === undefined && (issue.code === 'invalid_type' || issue.code === 'invalid_union')) {
+    return `missing required field "${last}"`;
   }
-  if (issue.code === 'invalid_type') return `expected ${issue.expected}, got ${kindOf(valueAt(value, path))}`;
+  // A schema's own wording wins over zod's generic one.
+  if (issue.code === 'invalid_type' && issue.message.startsWith('Invalid input')) return `expected ${issue.expected}, got ${kindOf(valueAt(value, path))}`;
   if (issue.code === 'invalid_format' && issue.format === 'regex') {
     return issue.message.startsWith('Invalid string') ? `expected a string matching ${String(issue.pattern)}` : `expected ${issue.message}`;
   }
@@ -80,13 +89,13 @@ function kindOf(value: unknown): string {
 function valueAt(value: unknown, path: readonly (string | number)[]): unknown {
   let node = value;
   for (const segment of path) {
-    if (node === null || typeof node !== 'object') return undefined;
+    if (node === null || typeof node !== 'object' || !Object.hasOwn(node, segment)) return undefined;
     node = (node as Record<string | number, unknown>)[segment];
   }
   return node;
 }
 
-function problemsError(file: string, problems: ValuesProblem[]): ConfigError {
+function problemsError(file: string, problems: InputProblem[]): ConfigError {
   problems.sort((a, b) => a.line - b.line || a.column - b.column);
   return new ConfigError(problems.map(formatProblem).join('\n'), { file, problems });
 }
