@@ -8,4 +8,11 @@ export type { OpenStoreOptions } from './sqlite/open.ts';
 export type * from './types.ts';
 export type * from './records.ts';
 /** The allowed values, for schemas at the API boundary. */
-export { artifactKinds, commitStatusStates, repoProviders } from './records.ts';
+export {
+  applicationHealthStatuses,
+  applicationSyncStatuses,
+  artifactKinds,
+  commitStatusStates,
+  repoProviders,
+  syncOperationStatuses,
+} from './records.ts';

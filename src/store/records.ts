@@ -243,3 +243,117 @@ export interface VerdictRecord {
   reportDigest?: string;
   createdAt: number;
 }
+
+/** A Kubernetes cluster that applications deploy to. */
+export interface ClusterRecord {
+  id: string;
+  /** Unique, a DNS label (lower-case letters, digits and `-`). */
+  name: string;
+  /** API server URL, for display: read from the kubeconfig, or the in-cluster service address. */
+  server: string;
+  /** Reached with the service account of the pod Trunkline runs in. */
+  inCluster: boolean;
+  /** Whether a kubeconfig is stored (encrypted; the text is only revealed on request). */
+  hasKubeconfig: boolean;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** Where an application's desired manifests come from. */
+export interface ApplicationSource {
+  /** Clone URL, local path, or a built-in repository's `namespace/name`. */
+  repoUrl: string;
+  /** Folder inside the repository ('' for its root). */
+  path: string;
+  /** Branch, tag or commit sha. */
+  revision: string;
+}
+
+export interface ApplicationDestination {
+  clusterId: string;
+  namespace: string;
+}
+
+export interface SyncPolicy {
+  /** Sync on every change of the source; otherwise only on request. */
+  automated: boolean;
+  /** Delete tracked objects that left the source. */
+  prune: boolean;
+  /** Revert drift made in the cluster. */
+  selfHeal: boolean;
+}
+
+/** Binds a source in a config repository to a namespace of a cluster. */
+export interface ApplicationRecord {
+  id: string;
+  /** Unique; fixed at creation, since managed objects are tracked by it. */
+  name: string;
+  source: ApplicationSource;
+  destination: ApplicationDestination;
+  syncPolicy: SyncPolicy;
+  /** The environment (preview, test, staging, production…) it deploys, when it belongs to one. */
+  environment?: string;
+  /** The service it deploys, when it deploys one. */
+  service?: string;
+  /** Diff ignore rules, kept as opaque JSON. */
+  ignoreDifferences: unknown[];
+  createdAt: number;
+  updatedAt: number;
+}
+
+export const applicationSyncStatuses = ['Synced', 'OutOfSync', 'Unknown'] as const;
+/** Whether the live objects match the source. */
+export type ApplicationSyncStatus = (typeof applicationSyncStatuses)[number];
+
+export const applicationHealthStatuses = ['Healthy', 'Progressing', 'Degraded', 'Suspended', 'Missing', 'Unknown'] as const;
+export type ApplicationHealth = (typeof applicationHealthStatuses)[number];
+
+/** The latest observed state of an application, rewritten by each reconcile. */
+export interface ApplicationStatusRecord {
+  appId: string;
+  syncStatus: ApplicationSyncStatus;
+  health: ApplicationHealth;
+  /** The config commit last synced. */
+  revision?: string;
+  /** When the controller observed this state. */
+  observedAt: number;
+  message?: string;
+  /** Per-object summary, kept as opaque JSON. */
+  resources: unknown;
+  updatedAt: number;
+}
+
+export const syncOperationStatuses = ['Pending', 'Running', 'Succeeded', 'Failed', 'Terminated'] as const;
+/** Where one sync operation is in its life. */
+export type SyncOperationStatus = (typeof syncOperationStatuses)[number];
+
+/** One sync of an application: its history entry and the state of its resumable state machine. */
+export interface SyncRecord {
+  id: string;
+  appId: string;
+  /** Per-application number, strictly increasing, never reused. */
+  number: number;
+  /** The config commit being (or that was) applied. */
+  revision: string;
+  status: SyncOperationStatus;
+  /** The state machine's current step, e.g. `prune` or `wait-health`. */
+  phase: string;
+  /** Where the state machine is, as opaque JSON, so that another controller can resume it. */
+  state: unknown;
+  dryRun: boolean;
+  prune: boolean;
+  /** Take over fields owned by other field managers. */
+  force: boolean;
+  /** Who or what started the sync (a login, `@auto`, `@self-heal`, `@rollback`). */
+  triggeredBy: string;
+  reason?: string;
+  /** Objects applied, pruned or found different, as opaque JSON. */
+  objectsChanged: unknown[];
+  message?: string;
+  /** The controller instance that runs it. */
+  owner?: string;
+  createdAt: number;
+  startedAt?: number;
+  finishedAt?: number;
+  updatedAt: number;
+}

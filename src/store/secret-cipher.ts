@@ -15,11 +15,12 @@ export interface SealedValue {
  * so a repository secret and a host setting that share a name never open as
  * each other.
  */
-export type SealPurpose = 'secret' | 'repo-host';
+export type SealPurpose = 'secret' | 'repo-host' | 'cluster';
 
 const LABELS: Readonly<Record<SealPurpose, string>> = {
   secret: 'trunkline-secret-v1',
   'repo-host': 'trunkline-repo-host-v1',
+  cluster: 'trunkline-cluster-v1',
 };
 
 const ALGORITHM = 'aes-256-gcm';

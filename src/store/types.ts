@@ -3,11 +3,18 @@
  * (Postgres) can implement the same interfaces as the embedded SQLite one.
  */
 import type {
+  ApplicationDestination,
+  ApplicationHealth,
+  ApplicationRecord,
+  ApplicationSource,
+  ApplicationStatusRecord,
+  ApplicationSyncStatus,
   ArtifactKind,
   ArtifactRecord,
   BuildEvent,
   BuildRecord,
   BuildStatus,
+  ClusterRecord,
   CommitStatusRecord,
   CommitStatusState,
   JobRecord,
@@ -21,6 +28,9 @@ import type {
   StageStatus,
   StepRecord,
   StepStatus,
+  SyncOperationStatus,
+  SyncPolicy,
+  SyncRecord,
   TokenRecord,
   UserRecord,
   VerdictRecord,
@@ -41,6 +51,10 @@ export interface Store {
   readonly commitStatuses: CommitStatusRepository;
   readonly artifacts: ArtifactRepository;
   readonly verdicts: VerdictRepository;
+  readonly clusters: ClusterRepository;
+  readonly applications: ApplicationRepository;
+  readonly applicationStatus: ApplicationStatusRepository;
+  readonly syncs: SyncRepository;
   /** Closes the connection; the store is unusable afterwards. */
   close(): Promise<void>;
 }
@@ -467,4 +481,158 @@ export interface VerdictRepository {
    * order), so that a deployment of a refused digest can be refused.
    */
   latest(digest: string): Promise<VerdictRecord | undefined>;
+}
+
+// ── clusters ─────────────────────────────────────────────────────────────
+
+/** Exactly one of `kubeconfig` and `inCluster: true`. */
+export interface ClusterInput {
+  name: string;
+  /** Kubeconfig YAML; its current context (or only cluster) names the server. Encrypted at rest. */
+  kubeconfig?: string;
+  inCluster?: boolean;
+}
+
+/**
+ * A new `kubeconfig` replaces the stored one (and ends `inCluster`);
+ * `inCluster: true` drops the stored kubeconfig. Both at once is a `ConfigError`.
+ */
+export type ClusterPatch = Partial<ClusterInput>;
+
+export interface ClusterRepository {
+  /** `ConflictError` when the name is taken, `ConfigError` for a bad name or kubeconfig. */
+  create(input: ClusterInput): Promise<ClusterRecord>;
+  /** `NotFoundError` when absent. */
+  get(id: string): Promise<ClusterRecord>;
+  findByName(name: string): Promise<ClusterRecord | undefined>;
+  /** Ordered by name. */
+  list(): Promise<ClusterRecord[]>;
+  update(id: string, patch: ClusterPatch): Promise<ClusterRecord>;
+  /** `NotFoundError` when absent, `ConflictError` while applications deploy to it. */
+  delete(id: string): Promise<void>;
+  /**
+   * The decrypted kubeconfig; `undefined` for an in-cluster cluster.
+   * `NotFoundError` when absent, `ConfigError` when it cannot be decrypted.
+   */
+  revealKubeconfig(id: string): Promise<string | undefined>;
+}
+
+// ── applications ─────────────────────────────────────────────────────────
+
+export interface ApplicationInput {
+  name: string;
+  source: ApplicationSource;
+  destination: ApplicationDestination;
+  /** Absent switches are off (manual sync). */
+  syncPolicy?: Partial<SyncPolicy>;
+  environment?: string;
+  service?: string;
+  ignoreDifferences?: unknown[];
+}
+
+/** Fields an application may change; `null` clears an optional one. */
+export interface ApplicationPatch {
+  source?: Partial<ApplicationSource>;
+  destination?: Partial<ApplicationDestination>;
+  syncPolicy?: Partial<SyncPolicy>;
+  environment?: string | null;
+  service?: string | null;
+  ignoreDifferences?: unknown[];
+}
+
+export interface ApplicationListQuery {
+  clusterId?: string;
+}
+
+export interface ApplicationRepository {
+  /**
+   * `ConflictError` when the name is taken, `NotFoundError` when the
+   * cluster is absent, `ConfigError` for a bad name or namespace.
+   */
+  create(input: ApplicationInput): Promise<ApplicationRecord>;
+  /** `NotFoundError` when absent. */
+  get(id: string): Promise<ApplicationRecord>;
+  findByName(name: string): Promise<ApplicationRecord | undefined>;
+  /** Ordered by name. */
+  list(query?: ApplicationListQuery): Promise<ApplicationRecord[]>;
+  update(id: string, patch: ApplicationPatch): Promise<ApplicationRecord>;
+  /** Deletes the application with its status and sync history; `NotFoundError` when absent. */
+  delete(id: string): Promise<void>;
+}
+
+export interface ApplicationStatusInput {
+  syncStatus: ApplicationSyncStatus;
+  health: ApplicationHealth;
+  revision?: string;
+  /** Default: now. */
+  observedAt?: number;
+  message?: string;
+  resources: unknown;
+}
+
+/** The operational state of each application, kept apart from its definition because it changes often. */
+export interface ApplicationStatusRepository {
+  /** Creates or replaces the application's status. `NotFoundError` when the application is absent. */
+  set(appId: string, input: ApplicationStatusInput): Promise<ApplicationStatusRecord>;
+  /** `undefined` until a status is set. */
+  get(appId: string): Promise<ApplicationStatusRecord | undefined>;
+}
+
+// ── syncs ────────────────────────────────────────────────────────────────
+
+export interface SyncInput {
+  revision: string;
+  /** Default `Pending`. */
+  status?: SyncOperationStatus;
+  /** Default ''. */
+  phase?: string;
+  /** Default `{}`. */
+  state?: unknown;
+  dryRun?: boolean;
+  prune?: boolean;
+  force?: boolean;
+  triggeredBy: string;
+  reason?: string;
+  objectsChanged?: unknown[];
+  message?: string;
+  owner?: string;
+}
+
+/** Fields a sync may change; `null` clears an optional one. */
+export interface SyncPatch {
+  status?: SyncOperationStatus;
+  revision?: string;
+  phase?: string;
+  state?: unknown;
+  objectsChanged?: unknown[];
+  message?: string | null;
+  owner?: string | null;
+  startedAt?: number | null;
+  finishedAt?: number | null;
+}
+
+export interface SyncListOptions {
+  /** At most this many (default 25). */
+  limit?: number;
+  /** Only syncs numbered below this (paging). */
+  before?: number;
+}
+
+/** Sync history; each record also holds the state of a resumable sync. */
+export interface SyncRepository {
+  /** Assigns the application's next sync number atomically. `NotFoundError` when the application is absent. */
+  create(appId: string, input: SyncInput): Promise<SyncRecord>;
+  /** `NotFoundError` when absent. */
+  get(id: string): Promise<SyncRecord>;
+  /** Newest first. */
+  listByApp(appId: string, options?: SyncListOptions): Promise<SyncRecord[]>;
+  /** The highest-numbered sync of the application. */
+  latest(appId: string): Promise<SyncRecord | undefined>;
+  /**
+   * Applies `patch`. A move to `Running` sets `startedAt`, a move to a
+   * finished status sets `finishedAt` (both to now unless given).
+   */
+  update(id: string, patch: SyncPatch, guard?: StatusGuard<SyncOperationStatus>): Promise<SyncRecord>;
+  /** Oldest first, across applications (e.g. syncs to resume at start-up). */
+  listByStatus(statuses: readonly SyncOperationStatus[]): Promise<SyncRecord[]>;
 }

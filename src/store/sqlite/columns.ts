@@ -1,4 +1,4 @@
-import { InternalError } from '../../core/index.ts';
+import { ConfigError, InternalError } from '../../core/index.ts';
 import type { Row } from './database.ts';
 
 /**
@@ -48,6 +48,18 @@ export function nullable<T extends string | number>(value: T | null | undefined)
 
 export function flag(value: boolean | undefined): number {
   return value ? 1 : 0;
+}
+
+/** `value` as JSON text; `ConfigError` for what JSON cannot hold (functions, bigints, cycles). */
+export function jsonText(value: unknown, field: string): string {
+  let encoded: string | undefined;
+  try {
+    encoded = JSON.stringify(value);
+  } catch (cause) {
+    throw new ConfigError(`${field}: expected JSON data: ${(cause as Error).message}`, undefined, { cause });
+  }
+  if (encoded === undefined) throw new ConfigError(`${field}: expected JSON data, found ${typeof value}`);
+  return encoded;
 }
 
 function drift(column: string, expected: string, value: unknown): InternalError {

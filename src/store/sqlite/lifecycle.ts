@@ -2,7 +2,10 @@ import { NotFoundError } from '../../core/index.ts';
 import type { Database, Row } from './database.ts';
 import { updateRow } from './update.ts';
 
-const FINISHED: ReadonlySet<string> = new Set(['success', 'failure', 'error', 'killed', 'skipped']);
+// Pipeline rows (builds, stages, steps) use Drone's lower-case statuses,
+// syncs the Kubernetes-style capitalised ones.
+const RUNNING: ReadonlySet<string> = new Set(['running', 'Running']);
+const FINISHED: ReadonlySet<string> = new Set(['success', 'failure', 'error', 'killed', 'skipped', 'Succeeded', 'Failed', 'Terminated']);
 
 export function isFinished(status: string): boolean {
   return FINISHED.has(status);
@@ -15,7 +18,7 @@ interface TimedPatch {
 }
 
 /**
- * Timestamp columns implied by a status change: entering `running` stamps
+ * Timestamp columns implied by a status change: entering `running` (or `Running`) stamps
  * `started_at`, entering a finished status stamps `finished_at`, unless the
  * patch gives them or they are already set.
  */
@@ -24,7 +27,7 @@ export function lifecycleColumns(current: Row, patch: TimedPatch, now: number): 
   if (patch.startedAt !== undefined) columns['started_at'] = patch.startedAt;
   if (patch.finishedAt !== undefined) columns['finished_at'] = patch.finishedAt;
   if (patch.status === undefined) return columns;
-  if (patch.status === 'running' && patch.startedAt === undefined && current['started_at'] == null) {
+  if (RUNNING.has(patch.status) && patch.startedAt === undefined && current['started_at'] == null) {
     columns['started_at'] = now;
   }
   if (isFinished(patch.status) && patch.finishedAt === undefined && current['finished_at'] == null) {
@@ -34,7 +37,7 @@ export function lifecycleColumns(current: Row, patch: TimedPatch, now: number): 
 }
 
 /**
- * Updates a row that has a status lifecycle (builds, stages, steps) in one
+ * Updates a row that has a status lifecycle (builds, stages, steps, syncs) in one
  * transaction: the given columns (undefined ones left out), `status`, the
  * implied timestamps and `updated_at`, guarded by `ifStatus`.
  */

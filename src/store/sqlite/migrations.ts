@@ -251,4 +251,82 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX verdicts_digest ON verdicts (digest, created_at, seq);
     `,
   },
+  {
+    version: 4,
+    name: 'clusters, applications, application status and syncs',
+    up: `
+      -- A cluster is reached either in-cluster or with a kubeconfig, sealed
+      -- in the four nullable columns (all set or all NULL).
+      CREATE TABLE clusters (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE,
+        server TEXT NOT NULL,
+        in_cluster INTEGER NOT NULL,
+        key_id TEXT,
+        nonce BLOB,
+        ciphertext BLOB,
+        auth_tag BLOB,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL,
+        CHECK ((in_cluster = 1) = (ciphertext IS NULL))
+      );
+
+      -- Deleting a cluster that applications deploy to is refused (no cascade).
+      CREATE TABLE applications (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE,
+        repo_url TEXT NOT NULL,
+        path TEXT NOT NULL,
+        revision TEXT NOT NULL,
+        cluster_id TEXT NOT NULL REFERENCES clusters (id),
+        namespace TEXT NOT NULL,
+        automated INTEGER NOT NULL,
+        prune INTEGER NOT NULL,
+        self_heal INTEGER NOT NULL,
+        environment TEXT,
+        service TEXT,
+        ignore_differences TEXT NOT NULL,
+        last_sync_number INTEGER NOT NULL DEFAULT 0,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
+      );
+      CREATE INDEX applications_cluster ON applications (cluster_id, name);
+
+      -- Rewritten by every reconcile: a narrow row apart from the definition.
+      CREATE TABLE application_status (
+        app_id TEXT PRIMARY KEY REFERENCES applications (id) ON DELETE CASCADE,
+        sync_status TEXT NOT NULL CHECK (sync_status IN ('Synced', 'OutOfSync', 'Unknown')),
+        health TEXT NOT NULL CHECK (health IN ('Healthy', 'Progressing', 'Degraded', 'Suspended', 'Missing', 'Unknown')),
+        revision TEXT,
+        observed_at INTEGER NOT NULL,
+        message TEXT,
+        resources TEXT NOT NULL,
+        updated_at INTEGER NOT NULL
+      ) WITHOUT ROWID;
+
+      CREATE TABLE syncs (
+        id TEXT PRIMARY KEY,
+        app_id TEXT NOT NULL REFERENCES applications (id) ON DELETE CASCADE,
+        number INTEGER NOT NULL,
+        revision TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('Pending', 'Running', 'Succeeded', 'Failed', 'Terminated')),
+        phase TEXT NOT NULL,
+        state TEXT NOT NULL,
+        dry_run INTEGER NOT NULL,
+        prune INTEGER NOT NULL,
+        force INTEGER NOT NULL,
+        triggered_by TEXT NOT NULL,
+        reason TEXT,
+        objects_changed TEXT NOT NULL,
+        message TEXT,
+        owner TEXT,
+        created_at INTEGER NOT NULL,
+        started_at INTEGER,
+        finished_at INTEGER,
+        updated_at INTEGER NOT NULL,
+        UNIQUE (app_id, number)
+      );
+      CREATE INDEX syncs_status ON syncs (status, created_at);
+    `,
+  },
 ];

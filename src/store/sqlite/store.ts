@@ -1,8 +1,11 @@
 import type { Clock } from '../../core/index.ts';
 import type { SecretCipher } from '../secret-cipher.ts';
 import type { Store } from '../types.ts';
+import { SqliteApplicationStatusRepository } from './application-status.ts';
+import { SqliteApplicationRepository } from './applications.ts';
 import { SqliteArtifactRepository } from './artifacts.ts';
 import { SqliteBuildRepository } from './builds.ts';
+import { SqliteClusterRepository } from './clusters.ts';
 import { SqliteCommitStatusRepository } from './commit-statuses.ts';
 import type { Database } from './database.ts';
 import { SqliteDeliveryRepository } from './deliveries.ts';
@@ -12,6 +15,7 @@ import { SqliteRepoRepository } from './repos.ts';
 import { SqliteSecretRepository } from './secrets.ts';
 import { SqliteStageRepository } from './stages.ts';
 import { SqliteStepRepository } from './steps.ts';
+import { SqliteSyncRepository } from './syncs.ts';
 import { SqliteTokenRepository } from './tokens.ts';
 import { SqliteUserRepository } from './users.ts';
 import { SqliteVerdictRepository } from './verdicts.ts';
@@ -31,6 +35,10 @@ export class SqliteStore implements Store {
   readonly commitStatuses: SqliteCommitStatusRepository;
   readonly artifacts: SqliteArtifactRepository;
   readonly verdicts: SqliteVerdictRepository;
+  readonly clusters: SqliteClusterRepository;
+  readonly applications: SqliteApplicationRepository;
+  readonly applicationStatus: SqliteApplicationStatusRepository;
+  readonly syncs: SqliteSyncRepository;
   readonly #db: Database;
 
   constructor(db: Database, clock: Clock, cipher: SecretCipher) {
@@ -48,6 +56,10 @@ export class SqliteStore implements Store {
     this.commitStatuses = new SqliteCommitStatusRepository(db, clock);
     this.artifacts = new SqliteArtifactRepository(db, clock);
     this.verdicts = new SqliteVerdictRepository(db, clock);
+    this.clusters = new SqliteClusterRepository(db, clock, cipher);
+    this.applications = new SqliteApplicationRepository(db, clock);
+    this.applicationStatus = new SqliteApplicationStatusRepository(db, clock);
+    this.syncs = new SqliteSyncRepository(db, clock);
   }
 
   async close(): Promise<void> {
