@@ -1,0 +1,23 @@
+/**
+ * A self-signed certificate for 127.0.0.1 (valid 2000–2100) and its key, used only by the
+ * fake apiserver in tests on loopback: kubectl sends bearer tokens only over TLS. Not a secret.
+ */
+export const certificatePem = `-----BEGIN CERTIFICATE-----
+MIIBoDCCAUagAwIBAgIBATAKBggqhkjOPQQDAjAeMRwwGgYDVQQDDBNmYWtlLWt1
+YmUtYXBpc2VydmVyMCAXDTAwMDEwMTAwMDAwMFoYDzIxMDAwMTAxMDAwMDAwWjAe
+MRwwGgYDVQQDDBNmYWtlLWt1YmUtYXBpc2VydmVyMFkwEwYHKoZIzj0CAQYIKoZI
+zj0DAQcDQgAEMM+B60c3I2/T0vnZDkGvIoz1/z8WSksHMdo+f7UJ08RESPCDpe0S
+9mjM/N4UZ0h9e4DG8WRjuZeWw1J7w33CZaNzMHEwGgYDVR0RBBMwEYcEfwAAAYIJ
+bG9jYWxob3N0MA8GA1UdEwEB/wQFMAMBAf8wDgYDVR0PAQH/BAQDAgKEMBMGA1Ud
+JQQMMAoGCCsGAQUFBwMBMB0GA1UdDgQWBBQa70rY/sw9DiAMBChxFsh9/qpo2TAK
+BggqhkjOPQQDAgNIADBFAiACVvGyxWf2u+Mwgd8+CeMnSSBdD4RIUgynoyrRZS06
+4QIhAOYQOnedHVLnEob60Ok6ojobmDMSoYgHd8dM9wDsypZU
+-----END CERTIFICATE-----
+`;
+
+export const privateKeyPem = `-----BEGIN PRIVATE KEY-----
+MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgWEQccopWXbE30iLJ
+vFrGfQ+uyu4Kxmn+nyOMyFgGUtehRANCAAQwz4HrRzcjb9PS+dkOQa8ijPX/PxZK
+Swcx2j5/tQnTxERI8IOl7RL2aMz83hRnSH17gMbxZGO5l5bDUnvDfcJl
+-----END PRIVATE KEY-----
+`;
