@@ -12,6 +12,8 @@ export function merge(live: Json | undefined, applied: Json | undefined): Json {
     for (const [name, value] of Object.entries(applied)) result[name] = merge(live[name], value);
     return result;
   }
+  // An empty associative list adds no items; what others own stays.
+  if (Array.isArray(live) && keyFieldsOf(live) && Array.isArray(applied) && applied.length === 0) return clone(live);
   const keys = Array.isArray(applied) ? keyFieldsOf(applied) : undefined;
   if (Array.isArray(live) && Array.isArray(applied) && keys && keyFieldsOf(live)) {
     const result = clone(live) as JsonObject[];
