@@ -7,3 +7,5 @@ export { scopeResolver } from './cluster-scoped.ts';
 export type { ScopeOverride, ScopeOf } from './cluster-scoped.ts';
 export { sourceKindOf } from './source-kind.ts';
 export type { SourceKind } from './source-kind.ts';
+export { syncOrder, pruneOrder, waveOf, phaseOf, waveAnnotations } from './sync-order.ts';
+export type { SyncStep, SyncPhase } from './sync-order.ts';
