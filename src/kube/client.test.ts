@@ -92,8 +92,8 @@ describe('kube client against a scripted server', () => {
         sendJson(response, 409, {
           kind: 'Status', status: 'Failure', reason: 'Conflict', code: 409, message: 'Apply failed with 2 conflicts',
           details: { causes: [
-            { type: 'FieldManagerConflict', message: 'conflict with "kubectl-edit" using v1', field: '.data.k' },
-            { type: 'FieldManagerConflict', message: 'conflict with "helm" using v1', field: '.data.j' },
+            { reason: 'FieldManagerConflict', message: 'conflict with "kubectl-edit" using v1', field: '.data.k' },
+            { reason: 'FieldManagerConflict', message: 'conflict with "helm" using v1', field: '.data.j' },
           ] },
         });
       } else if (name === 'exists') sendJson(response, 409, { kind: 'Status', reason: 'AlreadyExists', code: 409, message: 'exists' });

@@ -12,7 +12,7 @@ export interface KubeErrorDetails {
   reason?: string;
   method: string;
   path: string;
-  causes?: { type?: string; message?: string; field?: string }[];
+  causes?: { reason?: string; message?: string; field?: string }[];
 }
 
 /** One field another manager owns, from a server-side apply conflict. */
@@ -50,7 +50,7 @@ function managerOf(message: string): string {
 /** Reads the conflicts of a 409 from server-side apply; empty when the 409 is another kind of conflict. */
 export function fieldConflicts(status: KubeStatus | undefined): FieldConflict[] {
   return (status?.details?.causes ?? [])
-    .filter((cause) => cause.type === 'FieldManagerConflict')
+    .filter((cause) => cause.reason === 'FieldManagerConflict')
     .map((cause) => ({ field: cause.field ?? '', manager: managerOf(cause.message ?? ''), message: cause.message ?? '' }));
 }
 

@@ -1,8 +1,9 @@
 /** The `Status` body kube-apiserver returns with failures, parsed permissively. */
 import { z } from 'zod';
 
+/** A StatusCause: its Go field `Type` is serialised as `reason`. */
 const causeSchema = z.object({
-  type: z.string().optional(),
+  reason: z.string().optional(),
   message: z.string().optional(),
   field: z.string().optional(),
 });
