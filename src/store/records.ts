@@ -286,7 +286,7 @@ export interface SyncPolicy {
 /** Binds a source in a config repository to a namespace of a cluster. */
 export interface ApplicationRecord {
   id: string;
-  /** Unique; fixed at creation, since managed objects are tracked by it. */
+  /** Unique, a DNS label; fixed at creation, since managed objects are tracked by it. */
   name: string;
   source: ApplicationSource;
   destination: ApplicationDestination;

@@ -39,4 +39,8 @@ test('a value sealed for one purpose does not open as another', () => {
   const sealed = cipher.seal('repo', 'credentials', 'hunter2', 'repo-host');
   assert.equal(cipher.open('repo', 'credentials', sealed, 'repo-host'), 'hunter2');
   assert.throws(() => cipher.open('repo', 'credentials', sealed), /authentication failed/);
+  const kubeconfig = cipher.seal('id-1', 'kubeconfig', 'apiVersion: v1', 'cluster');
+  assert.equal(cipher.open('id-1', 'kubeconfig', kubeconfig, 'cluster'), 'apiVersion: v1');
+  assert.throws(() => cipher.open('id-1', 'kubeconfig', kubeconfig, 'repo-host'), /authentication failed/);
+  assert.throws(() => cipher.open('id-1', 'kubeconfig', kubeconfig), /authentication failed/);
 });

@@ -78,7 +78,9 @@ test('list orders by name and filters by cluster', async () => {
 test('names are unique; bad input is refused', async () => {
   await assert.rejects(store.applications.create(app('api-staging', production.id)), ConflictError);
   await assert.rejects(store.applications.create(app('orphan', 'no-such-cluster')), NotFoundError);
-  await assert.rejects(store.applications.create(app('Bad_Name', staging.id)), (error: unknown) => error instanceof ConfigError && /^name:/.test(error.message));
+  for (const name of ['Bad_Name', 'api.staging', 'a'.repeat(64)]) {
+    await assert.rejects(store.applications.create(app(name, staging.id)), (error: unknown) => error instanceof ConfigError && /^name:/.test(error.message), name);
+  }
   await assert.rejects(
     store.applications.create(app('bad-namespace', staging.id, { destination: { clusterId: staging.id, namespace: 'Api' } })),
     /destination\.namespace/,

@@ -1,6 +1,6 @@
 import { ConfigError, newId, NotFoundError } from '../../core/index.ts';
 import type { Clock } from '../../core/index.ts';
-import { checkDnsLabel, checkDnsSubdomain } from '../names.ts';
+import { checkDnsLabel } from '../names.ts';
 import type { ApplicationRecord } from '../records.ts';
 import type { ApplicationInput, ApplicationListQuery, ApplicationPatch, ApplicationRepository } from '../types.ts';
 import { bool, flag, int, json, jsonText, nullable, optText, text } from './columns.ts';
@@ -18,7 +18,8 @@ export class SqliteApplicationRepository implements ApplicationRepository {
   }
 
   async create(input: ApplicationInput): Promise<ApplicationRecord> {
-    checkDnsSubdomain(input.name, 'name');
+    // A DNS label so that the name fits a Kubernetes label value (objects are tracked by it).
+    checkDnsLabel(input.name, 'name');
     checkDestinationNamespace(input.destination.namespace);
     if (input.source.repoUrl === '') throw new ConfigError('source.repoUrl: expected a repository');
     if (input.source.revision === '') throw new ConfigError('source.revision: expected a branch, tag or commit');
