@@ -111,7 +111,7 @@ describe('kube client against a scripted server', () => {
       });
       await assert.rejects(env.client.apply(cm('exists'), { fieldManager: 'trunkline' }), (error: unknown) => error instanceof ConflictError && !(error instanceof ApplyConflictError));
       await assert.rejects(env.client.apply(cm('invalid'), { fieldManager: 'trunkline' }), (error: unknown) => error instanceof ConfigError && /bad spec/.test(error.message));
-      await assert.rejects(env.client.get(cm('forbidden').metadata && { apiVersion: 'v1', kind: 'ConfigMap', name: 'forbidden' }), (error: unknown) => error instanceof ExternalError && (error.details as { status: number }).status === 403);
+      await assert.rejects(env.client.get({ apiVersion: 'v1', kind: 'ConfigMap', name: 'forbidden' }), (error: unknown) => error instanceof ExternalError && (error.details as { status: number }).status === 403);
       assert.equal(await env.client.get({ apiVersion: 'v1', kind: 'ConfigMap', name: 'gone', namespace: 'ns' }), undefined);
       assert.equal(await env.client.delete({ apiVersion: 'v1', kind: 'ConfigMap', name: 'gone', namespace: 'ns' }), false);
     } finally {

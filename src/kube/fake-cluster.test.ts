@@ -102,7 +102,7 @@ describe('kube client against the fake API server', () => {
     assert.match(all.resourceVersion, /^\d+$/);
     const inTeam = await client.list({ apiVersion: 'v1', kind: 'ConfigMap' }, { namespace: 'team-a', labelSelector: 'app' });
     assert.deepEqual(inTeam.items.map((i) => i.metadata.name), ['one']);
-    assert.equal((await client.get({ apiVersion: 'v1', kind: 'ConfigMap', name: 'one', namespace: 'team-a' }))?.data?.toString(), { n: '1' }.toString());
+    assert.deepEqual((await client.get({ apiVersion: 'v1', kind: 'ConfigMap', name: 'one', namespace: 'team-a' }))?.data, { n: '1' });
     assert.equal(await client.delete({ apiVersion: 'v1', kind: 'ConfigMap', name: 'one', namespace: 'team-a' }, { propagationPolicy: 'Background' }), true);
     assert.equal(await client.delete({ apiVersion: 'v1', kind: 'ConfigMap', name: 'one', namespace: 'team-a' }), false);
     assert.equal(await client.get({ apiVersion: 'v1', kind: 'ConfigMap', name: 'one', namespace: 'team-a' }), undefined);
