@@ -1,0 +1,16 @@
+export { ConfigRepository } from './config-repository.ts';
+export type { ConfigRepositoryOptions, Credentials, CommitRequest, CommitOutcome, PendingCommit, TreeEntry } from './config-repository.ts';
+export { ConfigRepositories } from './pool.ts';
+export { defaultRetry } from './backoff.ts';
+export type { RetryPolicy } from './backoff.ts';
+export { defaultIdentity } from './identity.ts';
+export type { Identity } from './identity.ts';
+export { parseRelease, renderRelease, releaseSchema, RELEASE_FILE } from './release-file.ts';
+export type { Release } from './release-file.ts';
+export { serviceFolder } from './names.ts';
+export { setVersion } from './set-version.ts';
+export type { SetVersionOptions, SetVersionResult } from './set-version.ts';
+export { revertTo } from './revert.ts';
+export type { RevertOptions, RevertResult } from './revert.ts';
+export { giteaPullRequests, githubPullRequests, gitlabMergeRequests } from './pull-requests/index.ts';
+export type { PullRequest, PullRequestOpener, PullRequestRequest, PullRequestTarget } from './pull-requests/index.ts';
