@@ -226,7 +226,8 @@ export class ConfigRepository {
       await git(start ? ['read-tree', start] : ['read-tree', '--empty'], { cwd, env });
       const removed = pending.entries.flatMap((e) => ('remove' in e ? [e.path] : []));
       const added = pending.entries.flatMap((e) => ('remove' in e ? [] : [`${e.mode},${e.sha},${e.path}`]));
-      for (const chunk of chunks(removed)) await git(['update-index', '--force-remove', '--', ...chunk], { cwd, env });
+      // update-index wants a work tree for paths; --force-remove never looks at it, so the local copy itself serves.
+      for (const chunk of chunks(removed)) await git(['update-index', '--force-remove', '--', ...chunk], { cwd, env: { ...env, GIT_WORK_TREE: cwd } });
       for (const chunk of chunks(added)) await git(['update-index', '--add', ...chunk.flatMap((c) => ['--cacheinfo', c])], { cwd, env });
       const tree = (await git(['write-tree'], { cwd, env })).stdout.trim();
       if (tip?.tree === tree) return undefined;
