@@ -81,6 +81,7 @@ export class ConfigRepository {
   private readonly random: () => number;
   private tail: Promise<unknown> = Promise.resolve();
   private ready: Promise<void> | undefined;
+  private readonly blobs = new Map<string, string>();
 
   constructor(options: ConfigRepositoryOptions) {
     this.remote = options.remote;
@@ -145,7 +146,16 @@ export class ConfigRepository {
       });
   }
 
+  /** Stores `content` as a blob; an edit redone after a lost race usually writes the same content again, so the change's blobs are remembered. */
   async writeBlob(content: string): Promise<string> {
+    const known = this.blobs.get(content);
+    if (known) return known;
+    const sha = await this.hashBlob(content);
+    this.blobs.set(content, sha);
+    return sha;
+  }
+
+  private async hashBlob(content: string): Promise<string> {
     const file = join(this.workdir, `trunkline-blob-${newId()}`);
     await writeFile(file, content);
     try {
@@ -159,6 +169,8 @@ export class ConfigRepository {
   private async commitWithRetry(request: CommitRequest): Promise<CommitOutcome> {
     const target = request.pushBranch ?? this.branch;
     const auth = request.credentials ? authArgs(request.credentials) : this.auth;
+    // Remembered only within one change: housekeeping may prune blobs no commit kept.
+    this.blobs.clear();
     for (let attempt = 1; ; attempt++) {
       const tip = await this.fetchTip(auth);
       const base = tip?.commit;
