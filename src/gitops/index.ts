@@ -15,3 +15,6 @@ export { ConfigSources } from './source/config-sources.ts';
 export { advanceSync, FIELD_MANAGER } from './sync/advance.ts';
 export type { ObjectChange, Conflict, SyncState, SyncStage } from './sync/state.ts';
 export type * from './contract.ts';
+export { Applications } from './applications/service.ts';
+export type { ApplicationsOptions, ApplicationView, ApplicationDetail } from './applications/service.ts';
+export { clusterInputSchema, clusterPatchSchema, applicationInputSchema, applicationPatchSchema, syncRequestSchema, rollbackSchema } from './applications/schemas.ts';

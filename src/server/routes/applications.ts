@@ -1,0 +1,87 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import type { Applications } from '../../gitops/index.ts';
+import type { AppContext } from '../context.ts';
+import { guard } from '../auth.ts';
+import { parseInput } from '../input.ts';
+
+const named = z.object({ name: z.string().min(1).max(63) });
+const page = z.object({ limit: z.coerce.number().int().min(1).max(200).optional(), before: z.coerce.number().int().min(1).optional() });
+
+/**
+ * Clusters and GitOps applications. Reading needs `read`; defining clusters
+ * and applications needs `repo.update` (admin); syncing and rolling back
+ * need `build.trigger` (a deployment, like a build). Kubeconfigs are
+ * write-only: no answer ever contains one.
+ */
+export function applicationRoutes(app: FastifyInstance, { store }: AppContext, applications: Applications): void {
+  app.get('/api/clusters', async (request) => {
+    await guard(store, request, 'read');
+    return applications.listClusters();
+  });
+
+  app.get('/api/clusters/:name', async (request) => {
+    await guard(store, request, 'read');
+    return applications.getCluster(parseInput(named, request.params, 'cluster path').name);
+  });
+
+  app.post('/api/clusters', async (request, reply) => {
+    await guard(store, request, 'repo.update');
+    return reply.status(201).send(await applications.createCluster(request.body));
+  });
+
+  app.patch('/api/clusters/:name', async (request) => {
+    await guard(store, request, 'repo.update');
+    return applications.updateCluster(parseInput(named, request.params, 'cluster path').name, request.body);
+  });
+
+  app.delete('/api/clusters/:name', async (request, reply) => {
+    await guard(store, request, 'repo.update');
+    await applications.deleteCluster(parseInput(named, request.params, 'cluster path').name);
+    return reply.status(204).send();
+  });
+
+  app.get('/api/applications', async (request) => {
+    await guard(store, request, 'read');
+    return applications.list();
+  });
+
+  app.get('/api/applications/:name', async (request) => {
+    await guard(store, request, 'read');
+    return applications.get(parseInput(named, request.params, 'application path').name);
+  });
+
+  app.post('/api/applications', async (request, reply) => {
+    await guard(store, request, 'repo.update');
+    return reply.status(201).send(await applications.create(request.body));
+  });
+
+  app.patch('/api/applications/:name', async (request) => {
+    await guard(store, request, 'repo.update');
+    return applications.update(parseInput(named, request.params, 'application path').name, request.body);
+  });
+
+  app.delete('/api/applications/:name', async (request, reply) => {
+    await guard(store, request, 'repo.update');
+    await applications.delete(parseInput(named, request.params, 'application path').name);
+    return reply.status(204).send();
+  });
+
+  app.get('/api/applications/:name/syncs', async (request) => {
+    await guard(store, request, 'read');
+    const { name } = parseInput(named, request.params, 'application path');
+    return applications.syncs(name, parseInput(page, request.query, 'query'));
+  });
+
+  app.post('/api/applications/:name/sync', async (request, reply) => {
+    const principal = await guard(store, request, 'build.trigger');
+    const { name } = parseInput(named, request.params, 'application path');
+    return reply.status(202).send(await applications.sync(name, request.body, principal.user.login));
+  });
+
+  app.post('/api/applications/:name/rollback', async (request, reply) => {
+    const principal = await guard(store, request, 'build.trigger');
+    const { name } = parseInput(named, request.params, 'application path');
+    return reply.status(202).send(await applications.rollback(name, request.body, principal.user.login));
+  });
+}
