@@ -63,7 +63,7 @@ describe('applications API', () => {
     await controller.start();
     app = Fastify();
     app.setErrorHandler(errorHandler(silentLogger));
-    applicationRoutes(app, { store } as AppContext, new Applications({ store, controller }));
+    applicationRoutes(app, { store, applications: new Applications({ store, controller }) } as unknown as AppContext);
     await app.ready();
   });
 

@@ -7,6 +7,7 @@ import { cancelCommand, listCommand, logsCommand, restartCommand, statusCommand,
 import { execCommand } from './commands/exec.ts';
 import { chartPackageCommand, type ChartOptions } from './commands/chart.ts';
 import { imageBuildCommand, type ImageBuildOptions } from './commands/image.ts';
+import { releaseCommand, type ReleaseOptions } from './commands/release.ts';
 import { scanCommand, type ScanOptions } from './commands/scan.ts';
 import { lintCommand } from './commands/lint.ts';
 import { serverCommand } from './commands/server.ts';
@@ -165,6 +166,19 @@ function program(): Command {
     .option('--policy <file>', 'policy YAML (default: fail on high)')
     .option('--digest <digest>', 'image digest to record the verdict on (default: the image this build pushed)')
     .action(run((o: ScanOptions) => scanCommand(client(), o)));
+
+  cli
+    .command('release')
+    .description('set a service version in environments of the config repository (GitOps write-back)')
+    .argument('<service>')
+    .option('--env <environment>', 'environment (repeatable)', (value: string, all: string[]) => [...all, value], [] as string[])
+    .option('--config-repo <repo>', 'config repository: URL, path or built-in namespace/name (default TRUNKLINE_CONFIG_REPO)')
+    .option('--branch <branch>', 'branch of the config repository (default main)')
+    .option('--tag <tag>', 'image tag (default TRUNKLINE_IMAGE_TAG)')
+    .option('--image-repository <repo>', 'image repository (default <registry>/<DRONE_REPO>)')
+    .option('--chart-version <version>', 'chart version (default 0.1.$DRONE_BUILD_NUMBER)')
+    .option('--chart-repository <repo>', 'chart repository (default oci://<registry>/charts/<service>)')
+    .action(run((service: string, o: ReleaseOptions) => releaseCommand(client(), service, o)));
 
   cli.command('cancel').arguments('<repo> <number>').action(run((r: string, n: string) => cancelCommand(client(), r, positiveInteger(n))));
   cli

@@ -1,6 +1,7 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { AppContext } from './context.ts';
 import { errorHandler } from './errors.ts';
+import { applicationRoutes } from './routes/applications.ts';
 import { artifactRoutes } from './routes/artifacts.ts';
 import { buildRoutes } from './routes/builds.ts';
 import { gitRoutes } from './routes/git.ts';
@@ -8,6 +9,7 @@ import { healthRoutes } from './routes/health.ts';
 import { hookRoutes } from './routes/hooks.ts';
 import { logRoutes } from './routes/logs.ts';
 import { registryRoutes } from './routes/registry.ts';
+import { releaseRoutes } from './routes/releases.ts';
 import { repoRoutes } from './routes/repos.ts';
 import { secretRoutes } from './routes/secrets.ts';
 import { userRoutes } from './routes/user.ts';
@@ -20,7 +22,7 @@ export function createApp(context: AppContext): FastifyInstance {
   app.setNotFoundHandler((request, reply) => {
     void reply.status(404).send({ error: 'not_found', message: `no route ${request.method} ${request.url.split('?')[0]}` });
   });
-  for (const routes of [healthRoutes, repoRoutes, secretRoutes, buildRoutes, logRoutes, userRoutes, gitRoutes, hookRoutes, registryRoutes, artifactRoutes]) {
+  for (const routes of [healthRoutes, repoRoutes, secretRoutes, buildRoutes, logRoutes, userRoutes, gitRoutes, hookRoutes, registryRoutes, artifactRoutes, applicationRoutes, releaseRoutes]) {
     routes(app, context);
   }
   return app;

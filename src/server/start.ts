@@ -8,7 +8,9 @@ import type { Logger } from '../core/index.ts';
 import { BackendPool } from '../runner/index.ts';
 import { openStore } from '../store/index.ts';
 import { Registry } from '../artifacts/index.ts';
+import { existsSync } from 'node:fs';
 import { GitHost } from '../git/index.ts';
+import { Applications, GitopsController } from '../gitops/index.ts';
 import { createApp } from './app.ts';
 import { pipelineConfigSource } from './central-config.ts';
 import type { ServerConfig } from './config.ts';
@@ -56,10 +58,24 @@ export async function startServer(config: ServerConfig, logger: Logger = pino({ 
       stageAccess: await stageAccessProvider(store, server, config.dataDir),
     },
   });
-  const app = createApp({ store, builds, gitHost, registry, server, logger, version });
+  const resolveRepo = (slug: string): string | undefined => {
+    const [namespace, name, ...rest] = slug.split('/');
+    if (!namespace || !name || rest.length > 0 || !/^[\w.-]+$/.test(namespace + name)) return undefined;
+    const path = gitHost.repos.path(namespace, name);
+    return existsSync(join(path, 'HEAD')) ? path : undefined;
+  };
+  const gitops = new GitopsController({ store, dataDir: config.dataDir, resolveRepo, logger });
+  const configRepos = {
+    root: join(config.dataDir, 'gitops', 'releases'),
+    resolve: (repo: string) => resolveRepo(repo) ?? repo,
+    changed: (repo: string) => gitops.configChanged(repo),
+  };
+  const applications = new Applications({ store, controller: gitops });
+  const app = createApp({ store, builds, gitHost, registry, applications, configRepos, server, logger, version });
   const address = await app.listen({ host: config.host, port: config.port });
   server.url = config.publicUrl ?? address;
   await builds.start();
+  await gitops.start();
   const collector = collectGarbagePeriodically(registry, logger);
   logger.info({ url: server.url, dataDir: config.dataDir }, 'trunkline is listening');
 
@@ -69,6 +85,7 @@ export async function startServer(config: ServerConfig, logger: Logger = pino({ 
     adminTokenFile,
     async close() {
       clearInterval(collector);
+      await gitops.stop();
       await builds.stop();
       await app.close();
       await store.close();

@@ -1,6 +1,5 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import type { Applications } from '../../gitops/index.ts';
 import type { AppContext } from '../context.ts';
 import { guard } from '../auth.ts';
 import { parseInput } from '../input.ts';
@@ -14,7 +13,7 @@ const page = z.object({ limit: z.coerce.number().int().min(1).max(200).optional(
  * need `build.trigger` (a deployment, like a build). Kubeconfigs are
  * write-only: no answer ever contains one.
  */
-export function applicationRoutes(app: FastifyInstance, { store }: AppContext, applications: Applications): void {
+export function applicationRoutes(app: FastifyInstance, { store, applications }: AppContext): void {
   app.get('/api/clusters', async (request) => {
     await guard(store, request, 'read');
     return applications.listClusters();

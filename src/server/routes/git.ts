@@ -76,7 +76,11 @@ async function serve(context: AppContext, request: FastifyRequest, reply: Fastif
       },
       reply.raw,
     );
-    if (updates.length > 0) await buildPush(context, repo, updates, login ?? 'unknown');
+    if (updates.length > 0) {
+      await buildPush(context, repo, updates, login ?? 'unknown');
+      // The repository may be an application's config repository: reconcile at once.
+      void context.configRepos.changed(repo.slug).catch((error: unknown) => logger.warn({ err: messageOf(error) }, 'config change not handled'));
+    }
   } catch (error) {
     logger.error({ err: messageOf(error), repo: repo.slug }, 'git request failed');
     if (!reply.raw.headersSent) reply.raw.writeHead(500, { 'content-type': 'text/plain' });

@@ -50,6 +50,7 @@ export function hookRoutes(app: FastifyInstance, context: AppContext): void {
           throw error;
         }
       }
+      void context.configRepos.changed(repo.cloneUrl).catch((error: unknown) => logger.warn({ err: messageOf(error) }, 'config change not handled'));
       return reply.status(202).send({ builds: started });
     });
   });

@@ -1,0 +1,46 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { ConfigRepositories, setVersion } from '../../gitops/index.ts';
+import type { AppContext } from '../context.ts';
+import { guard } from '../auth.ts';
+import { parseInput } from '../input.ts';
+
+const name = z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'expected a lower-case DNS label');
+
+const releaseBody = z.object({
+  /** Clone URL or path of the config repository, or `namespace/name` on the built-in host. */
+  configRepo: z.string().min(1),
+  branch: z.string().min(1).optional(),
+  service: name,
+  environments: z.array(name).min(1),
+  image: z.object({ tag: z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/, 'expected an OCI tag'), repository: z.string().min(1).optional() }),
+  chart: z.object({ version: z.string().min(1), repository: z.string().min(1).optional() }).optional(),
+  build: z.object({ url: z.string().optional() }).optional(),
+  source: z.object({ repo: z.string(), commit: z.string() }).optional(),
+});
+
+/**
+ * Write-back: a build (or a person) sets a service's version in chosen
+ * environments of a config repository — one commit, pushed without force,
+ * retried on top of concurrent releases — and the controller is told.
+ */
+export function releaseRoutes(app: FastifyInstance, context: AppContext): void {
+  const repositories = new ConfigRepositories(context.configRepos.root);
+  app.post('/api/releases', async (request, reply) => {
+    const { user } = await guard(context.store, request, 'build.trigger');
+    const input = parseInput(releaseBody, request.body, 'release');
+    const remote = context.configRepos.resolve(input.configRepo);
+    const result = await setVersion({
+      repo: repositories.get(remote, { branch: input.branch }),
+      service: input.service,
+      environments: input.environments,
+      image: input.image,
+      chart: input.chart,
+      build: input.build,
+      source: input.source,
+    });
+    context.logger.info({ service: input.service, environments: input.environments, commit: result.commit, by: user.login }, 'release written');
+    await context.configRepos.changed(remote);
+    return reply.status(result.changed.length > 0 ? 201 : 200).send(result);
+  });
+}
