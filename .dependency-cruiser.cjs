@@ -9,7 +9,7 @@ const allowed = {
   runner: ['core', 'pipeline'],
   git: ['core'],
   kube: ['core'],
-  gitops: ['core', 'kube', 'git', 'artifacts'],
+  gitops: ['core', 'kube', 'git', 'artifacts', 'store'],
   access: ['core', 'store'],
   artifacts: ['core'],
   builds: ['core', 'store', 'pipeline', 'runner', 'git'],
