@@ -9,9 +9,14 @@
  *   (target: ≤ 200 ms median);
  * - imageBuild: build and push an image with a 100 MB application layer vs
  *   `tar czf` of the same files (target ratio ≤ 1.5) and vs `buildah bud`
- *   (target: faster).
+ *   (target: faster);
+ * - gitops: 1,000 applications × 10 objects (BENCH_GITOPS_APPS) — first sync,
+ *   steady reconcile (targets: 0 API writes, ≤ 1 s CPU, ≤ 300 MB RSS),
+ *   commit-to-applied (target ≤ 2 s), first sync vs `kubectl apply
+ *   --server-side` (target ratio ≤ 1.3).
  */
 import { cpus } from 'node:os';
+import { gitopsBench } from './gitops.ts';
 import { imageBuild } from './image-build.ts';
 import { pushToFirstStep } from './push-latency.ts';
 import { stepOverhead } from './step-overhead.ts';
@@ -25,6 +30,17 @@ const results = {
   triggerToFirstStep: await triggerToFirstStep(Number(process.env.BENCH_BUILDS ?? 30)),
   pushToFirstStep: await pushToFirstStep(Number(process.env.BENCH_BUILDS ?? 30)),
   imageBuild: await imageBuild(100, Number(process.env.BENCH_IMAGE_ROUNDS ?? 3)),
-  targets: { addedPerStepMs: 10, triggerToFirstStepMedianMs: 100, pushToFirstStepMedianMs: 200, imageBuildRatioToTarCzf: 1.5 },
+  gitops: await gitopsBench({ apps: Number(process.env.BENCH_GITOPS_APPS ?? 1000), objectsPerApp: 10, rounds: rounds }),
+  targets: {
+    addedPerStepMs: 10,
+    triggerToFirstStepMedianMs: 100,
+    pushToFirstStepMedianMs: 200,
+    imageBuildRatioToTarCzf: 1.5,
+    gitopsSteadyApiWrites: 0,
+    gitopsSteadyCpuMs: 1000,
+    gitopsSteadyRssMb: 300,
+    gitopsCommitToAppliedMedianMs: 2000,
+    gitopsFirstSyncToKubectlRatio: 1.3,
+  },
 };
 process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
