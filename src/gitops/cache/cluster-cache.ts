@@ -37,6 +37,8 @@ export class ClusterCache {
   readonly client: KubeClient;
   readonly #caches = new Map<string, { cache: ObjectCache; ready: Promise<void> }>();
   readonly #listeners = new Set<ChangeListener>();
+  /** Live objects by application, kept from the cache's events: a reconcile reads its own objects, not the cluster's. */
+  readonly #byApp = new Map<string, Map<string, KubeObject>>();
   readonly #logger: Logger;
   readonly #options: ClusterCacheOptions;
   #stopped = false;
@@ -100,9 +102,7 @@ export class ClusterCache {
 
   /** Live objects labelled for `appName`. */
   objectsOf(appName: string): KubeObject[] {
-    const out: KubeObject[] = [];
-    for (const { cache } of this.#caches.values()) for (const object of cache.list()) if (object.metadata.labels?.[appLabel] === appName) out.push(object);
-    return out;
+    return [...(this.#byApp.get(appName)?.values() ?? [])];
   }
 
   /** Called with the app's name for each change of an object labelled for it. */
@@ -111,7 +111,20 @@ export class ClusterCache {
     return () => this.#listeners.delete(listener);
   }
 
+  #index(event: CacheEvent): void {
+    const before = event.previous?.metadata.labels?.[appLabel];
+    const now = event.type === 'deleted' ? undefined : event.object.metadata.labels?.[appLabel];
+    const gone = event.type === 'deleted' ? event.object.metadata.labels?.[appLabel] : before !== now ? before : undefined;
+    if (gone) this.#byApp.get(gone)?.delete(event.key);
+    if (now) {
+      let objects = this.#byApp.get(now);
+      if (!objects) this.#byApp.set(now, (objects = new Map()));
+      objects.set(event.key, event.object);
+    }
+  }
+
   #emit(event: CacheEvent): void {
+    this.#index(event);
     const names = new Set<string>();
     const now = event.object.metadata.labels?.[appLabel];
     const before = event.previous?.metadata.labels?.[appLabel];
@@ -132,6 +145,7 @@ export class ClusterCache {
     this.#stopped = true;
     for (const { cache } of this.#caches.values()) cache.stop();
     this.#caches.clear();
+    this.#byApp.clear();
     await this.client.close();
   }
 }

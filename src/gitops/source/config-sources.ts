@@ -44,6 +44,8 @@ export class ConfigSources {
   readonly #mirrors = new Map<string, Mirror>();
   readonly #fetched = new Map<string, Promise<void>>();
   readonly #rendered = new Map<string, Promise<KubeObject[]>>();
+  /** Per (repository, commit): each folder's tree id, and the folders holding a kustomization. */
+  readonly #trees = new Map<string, Promise<{ trees: Map<string, string>; kustomized: Set<string> }>>();
 
   constructor(options: ConfigSourcesOptions) {
     this.#options = options;
@@ -94,9 +96,17 @@ export class ConfigSources {
     return resolveCommit(mirror.path, revision);
   }
 
-  /** The tracked objects of the app's folder at `commit` (cached). */
-  render(request: RenderRequest): Promise<KubeObject[]> {
-    const key = [request.appName, request.repoUrl, request.path, request.namespace, request.commit].join('\0');
+  /**
+   * The tracked objects of the app's folder at `commit`, cached by the
+   * folder's own tree id: a commit that changes one application re-renders
+   * that one only. A kustomization may read files outside its folder
+   * (`../base`), so it is cached by commit.
+   */
+  async render(request: RenderRequest): Promise<KubeObject[]> {
+    const { trees, kustomized } = await this.#treesAt(request.repoUrl, request.commit);
+    const folder = request.path.replace(/^\/+|\/+$/g, '');
+    const tree = kustomized.has(folder) ? undefined : trees.get(folder);
+    const key = [request.appName, request.repoUrl, folder, request.namespace, tree ?? request.commit].join('\0');
     let rendered = this.#rendered.get(key);
     if (!rendered) {
       rendered = this.#render(request);
@@ -114,6 +124,36 @@ export class ConfigSources {
       this.#rendered.set(key, rendered);
     }
     return rendered;
+  }
+
+  #treesAt(repoUrl: string, commit: string): Promise<{ trees: Map<string, string>; kustomized: Set<string> }> {
+    const key = `${repoUrl}\0${commit}`;
+    let listing = this.#trees.get(key);
+    if (!listing) {
+      listing = this.#listTrees(repoUrl, commit);
+      this.#trees.set(key, listing);
+      listing.catch(() => this.#trees.delete(key));
+      while (this.#trees.size > 16) this.#trees.delete(this.#trees.keys().next().value as string);
+    }
+    return listing;
+  }
+
+  async #listTrees(repoUrl: string, commit: string): Promise<{ trees: Map<string, string>; kustomized: Set<string> }> {
+    const mirror = this.#mirror(repoUrl);
+    const { stdout } = await git(['ls-tree', '-r', '-t', '-z', commit], { cwd: mirror.path });
+    const trees = new Map<string, string>();
+    const kustomized = new Set<string>();
+    trees.set('', (await git(['rev-parse', `${commit}^{tree}`], { cwd: mirror.path })).stdout.trim());
+    for (const entry of stdout.split('\0')) {
+      const tab = entry.indexOf('\t');
+      if (tab < 0) continue;
+      const [, type, id] = entry.slice(0, tab).split(' ');
+      const path = entry.slice(tab + 1);
+      if (type === 'tree' && id) trees.set(path, id);
+      const slash = path.lastIndexOf('/');
+      if (/^[Kk]ustomization\.ya?ml$|^Kustomization$/.test(path.slice(slash + 1))) kustomized.add(slash < 0 ? '' : path.slice(0, slash));
+    }
+    return { trees, kustomized };
   }
 
   async #render(request: RenderRequest): Promise<KubeObject[]> {
