@@ -313,7 +313,7 @@ export async function gitopsBench(options: GitopsBenchOptions) {
 }
 
 if (import.meta.main) {
-  const apps = Number(process.env.BENCH_GITOPS_APPS ?? 1000);
+  const apps = Number(process.env.BENCH_GITOPS_APPS ?? 100);
   const result = await gitopsBench({ apps, objectsPerApp: 10, rounds: Number(process.env.BENCH_ROUNDS ?? 5) });
   process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
 }
