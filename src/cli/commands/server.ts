@@ -16,9 +16,10 @@ export async function serverCommand(options: { guide: boolean }): Promise<void> 
       [
         `Data folder: ${config.dataDir}`,
         token,
-        'Next, in another terminal:',
-        '  npm run trunkline -- repo add demo/app /path/to/a/git/repo',
-        '  npm run trunkline -- trigger demo/app --branch main --follow',
+        'Next, in another terminal (see the README tour):',
+        '  npm run trunkline -- repo create acme/hello     # then git push to the URL it prints',
+        '  npm run trunkline -- builds acme/hello',
+        '  npm run trunkline -- exec .drone.yml            # run a pipeline locally, no server needed',
         '',
       ].join('\n'),
     );
