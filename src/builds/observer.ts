@@ -1,3 +1,4 @@
+import { InternalError } from '../core/index.ts';
 import type { PlanStep } from '../pipeline/index.ts';
 import type { LogLine, RunObserver, StepResult } from '../runner/index.ts';
 import type { StepRecord } from '../store/index.ts';
@@ -11,7 +12,7 @@ import type { BuildDeps } from './deps.ts';
 export function recordingObserver(deps: BuildDeps, steps: readonly StepRecord[]): RunObserver {
   const idOf = (step: PlanStep): string => {
     const record = steps.find((candidate) => candidate.name === step.name);
-    if (!record) throw new Error(`step "${step.name}" has no record`);
+    if (!record) throw new InternalError(`step "${step.name}" of the plan has no step record`);
     return record.id;
   };
   return {
