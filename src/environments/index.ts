@@ -4,3 +4,4 @@
  * promotion, approvals, sync windows and release records.
  */
 export * from './config/index.ts';
+export * from './catalog/index.ts';
