@@ -316,6 +316,14 @@ describe('gitops controller', () => {
     const forced = await finished(c, await c.sync('conflict', { force: true }, 'ada'));
     assert.equal(forced.status, 'Succeeded', forced.message);
     assert.equal(((await live('ConfigMap', 'v1', ns, 'settings')) as unknown as { data: Record<string, string> }).data.greeting, 'hello');
+
+    // The same conflict again, now settled by the application's own policy rather than the request.
+    await admin.apply({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings', namespace: ns }, data: { greeting: 'hola' } }, { fieldManager: 'someone', force: true });
+    const app = await store.applications.findByName('conflict');
+    await store.applications.update(app?.id ?? '', { syncPolicy: { force: true } });
+    const byPolicy = await finished(c, await c.sync('conflict', {}, 'ada'));
+    assert.equal(byPolicy.status, 'Succeeded', byPolicy.message);
+    assert.equal(((await live('ConfigMap', 'v1', ns, 'settings')) as unknown as { data: Record<string, string> }).data.greeting, 'hello');
   });
 
   it('rolls back with a revert commit and a sync, with automated sync on', async () => {

@@ -281,6 +281,8 @@ export interface SyncPolicy {
   prune: boolean;
   /** Revert drift made in the cluster. */
   selfHeal: boolean;
+  /** Take fields another field manager owns (server-side apply `force`) on every sync; otherwise conflicts fail the sync. */
+  force: boolean;
 }
 
 /** Binds a source in a config repository to a namespace of a cluster. */

@@ -369,7 +369,7 @@ export class GitopsController {
       phase: 'plan',
       dryRun: request.dryRun ?? false,
       prune: request.prune ?? app.syncPolicy.prune,
-      force: request.force ?? false,
+      force: request.force ?? app.syncPolicy.force,
       triggeredBy: by,
       ...(request.reason ? { reason: request.reason } : {}),
       owner: this.owner,

@@ -329,4 +329,9 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX syncs_status ON syncs (status, created_at);
     `,
   },
+  {
+    version: 10,
+    name: 'application sync policy force',
+    up: `ALTER TABLE applications ADD COLUMN force INTEGER NOT NULL DEFAULT 0;`,
+  },
 ];
