@@ -307,6 +307,10 @@ describe('gitops controller', () => {
     assert.ok(client.calls.some((x) => x.verb === 'apply-dry-run'));
     assert.equal(((await live('ConfigMap', 'v1', ns, 'settings')) as unknown as { data: Record<string, string> }).data.greeting, 'bonjour');
 
+    const predicted = await c.predict('conflict');
+    assert.deepEqual(predicted.find((p) => p.kind === 'ConfigMap')?.conflicts, [{ field: '.data.greeting', manager: 'someone' }]);
+    assert.equal(predicted.find((p) => p.kind === 'ConfigMap')?.action, 'conflict');
+    assert.match((await c.predict('conflict', { force: true })).find((p) => p.kind === 'ConfigMap')?.diff ?? '', /-\s*greeting: bonjour\n\+\s*greeting: hello/);
     const refused = await finished(c, await c.sync('conflict', {}, 'ada'));
     assert.equal(refused.status, 'Failed');
     assert.match(refused.message ?? '', /\.data\.greeting/);

@@ -25,6 +25,8 @@ import type { SyncContext } from '../sync/advance.ts';
 import { ConfigRepositories, defaultIdentity, revertTo } from '../writeback/index.ts';
 import type { Identity } from '../writeback/index.ts';
 import { assess, desiredOf } from './assess.ts';
+import { predictSync } from './predict.ts';
+import type { Prediction } from './predict.ts';
 import type { Assessment } from './assess.ts';
 
 export interface GitopsControllerOptions {
@@ -158,6 +160,19 @@ export class GitopsController {
   async reconcile(name: string): Promise<Assessment | undefined> {
     await this.#kick(name);
     return this.#assessments.get(name);
+  }
+
+  /**
+   * What a sync would do, exactly, as the API server answers a server-side
+   * apply dry run of every desired object (see `predict.ts`).
+   */
+  async predict(name: string, options: { force?: boolean } = {}): Promise<Prediction[]> {
+    const app = await this.#store.applications.findByName(name);
+    if (!app) throw new NotFoundError(`no application "${name}"`);
+    const assessment = await this.reconcile(name);
+    if (!assessment) throw new ConflictError(`application "${name}" could not be assessed: ${(await this.#store.applicationStatus.get(app.id))?.message ?? 'see its status'}`);
+    const cache = await this.#cluster(app.destination.clusterId);
+    return predictSync(app, assessment, cache.client, options);
   }
 
   /** The last assessment of an application in this process (resources with their diffs). */
