@@ -182,6 +182,17 @@ export interface TokenRecord {
 
 export type JobStatus = 'queued' | 'leased' | 'done' | 'failed';
 
+/** A remote runner (`trunkline runner`): its token is stored hashed only. */
+export interface RunnerRecord {
+  id: string;
+  name: string;
+  /** Labels it offered when it last asked for work. */
+  labels: Record<string, string>;
+  createdAt: number;
+  lastSeenAt?: number;
+  version?: string;
+}
+
 export interface JobRecord {
   id: string;
   kind: string;
