@@ -129,11 +129,11 @@ export async function settleExpiredLeases(deps: BuildDeps, options: { requeue: b
     const { buildId, stageId } = job.payload as StageJobPayload;
     const machine = job.leaseOwner ?? 'unknown';
     if (job.status === 'queued') {
-      await resetStage(deps, stageId, `runner ${machine} stopped responding (lease expired); running the stage again (attempt ${job.attempts + 1})`);
+      await resetStage(deps, stageId, `${machine} stopped responding (lease expired); running the stage again (attempt ${job.attempts + 1})`);
       deps.queued.notify();
       continue;
     }
-    await abandonStage(deps, stageId, `runner ${machine} stopped responding (lease expired)`);
+    await abandonStage(deps, stageId, `${machine} stopped responding (lease expired)`);
     await advanceBuild(deps, buildId);
   }
 }

@@ -11,6 +11,7 @@ import { releaseCommand, type ReleaseOptions } from './commands/release.ts';
 import { scanCommand, type ScanOptions } from './commands/scan.ts';
 import { lintCommand } from './commands/lint.ts';
 import { serverCommand } from './commands/server.ts';
+import { runnerCommand, runnersAddCommand, runnersListCommand, runnersRemoveCommand, type RunnerOptions } from './commands/runner.ts';
 import { keyValue, positiveInteger } from './options.ts';
 
 const events = ['push', 'pull_request', 'tag', 'promote', 'rollback', 'cron', 'custom', 'create', 'delete'];
@@ -88,6 +89,18 @@ function program(): Command {
     .option('--allow-pull-request', 'expose to pull request builds', false)
     .action(run((r: string, n: string, v: string, o: { allowPullRequest: boolean }) => secretSetCommand(client(), r, n, v, o)));
   secret.command('ls').argument('<repo>').action(run((r: string) => secretListCommand(client(), r)));
+
+  cli
+    .command('runner')
+    .description('run stages for a Trunkline server (--server, and --token with this runner\'s token or TRUNKLINE_RUNNER_TOKEN): long-polls for work it can run, streams logs and results back')
+    .option('--capacity <n>', 'stages run at once', positiveInteger, 2)
+    .option('--labels <KEY=VALUE>', 'label matched against pipelines\' node: (repeatable)', keyValue, {})
+    .option('--data <dir>', 'workspaces and tools', '.trunkline-runner')
+    .action(run((o: RunnerOptions) => runnerCommand({ ...o, ...cli.opts<{ server?: string; token?: string }>() })));
+  const runners = cli.command('runners').description('register and list remote runners (admin)');
+  runners.command('add').argument('<name>').description('register a runner and print its token').action(run((n: string) => runnersAddCommand(client(), n)));
+  runners.command('ls').action(run(() => runnersListCommand(client())));
+  runners.command('rm').argument('<name>').action(run((n: string) => runnersRemoveCommand(client(), n)));
 
   cli
     .command('user')

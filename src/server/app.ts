@@ -11,6 +11,7 @@ import { logRoutes } from './routes/logs.ts';
 import { registryRoutes } from './routes/registry.ts';
 import { releaseRoutes } from './routes/releases.ts';
 import { repoRoutes } from './routes/repos.ts';
+import { runnerRoutes } from './routes/runners.ts';
 import { secretRoutes } from './routes/secrets.ts';
 import { userRoutes } from './routes/user.ts';
 
@@ -22,7 +23,7 @@ export function createApp(context: AppContext): FastifyInstance {
   app.setNotFoundHandler((request, reply) => {
     void reply.status(404).send({ error: 'not_found', message: `no route ${request.method} ${request.url.split('?')[0]}` });
   });
-  for (const routes of [healthRoutes, repoRoutes, secretRoutes, buildRoutes, logRoutes, userRoutes, gitRoutes, hookRoutes, registryRoutes, artifactRoutes, applicationRoutes, releaseRoutes]) {
+  for (const routes of [healthRoutes, repoRoutes, secretRoutes, buildRoutes, logRoutes, userRoutes, gitRoutes, hookRoutes, registryRoutes, artifactRoutes, applicationRoutes, releaseRoutes, runnerRoutes]) {
     routes(app, context);
   }
   return app;

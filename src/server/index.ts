@@ -4,3 +4,4 @@ export { loadConfig } from './config.ts';
 export type { ServerConfig } from './config.ts';
 export { version } from './version.ts';
 export { seedDemo, DEMO_CONFIG, DEMO_SERVICE } from './demo/index.ts';
+export { writeTrunklineShim } from './stage-access.ts';

@@ -17,11 +17,7 @@ export async function stageAccessProvider(
   server: ServerInfo,
   dataDir: string,
 ): Promise<(build: BuildRecord, stage: StageRecord) => Promise<StageAccess>> {
-  const shimDir = join(dataDir, 'bin');
-  await mkdir(shimDir, { recursive: true });
-  const shim = join(shimDir, 'trunkline');
-  await writeFile(shim, `#!/bin/sh\nexec "${process.execPath}" "${binPath}" "$@"\n`);
-  await chmod(shim, 0o755);
+  const shimDir = await writeTrunklineShim(join(dataDir, 'bin'));
 
   return async (build, stage) => {
     const ci =
@@ -40,4 +36,13 @@ export async function stageAccessProvider(
       release: () => store.tokens.revoke(record.id).catch(() => {}),
     };
   };
+}
+
+/** A `trunkline` command in `dir` running this very installation; returns `dir` (for PATH). */
+export async function writeTrunklineShim(dir: string): Promise<string> {
+  await mkdir(dir, { recursive: true });
+  const shim = join(dir, 'trunkline');
+  await writeFile(shim, `#!/bin/sh\nexec "${process.execPath}" "${binPath}" "$@"\n`);
+  await chmod(shim, 0o755);
+  return dir;
 }
