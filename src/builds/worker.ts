@@ -177,7 +177,7 @@ export class StageWorker {
 
   /** Stages whose runner stopped renewing its lease are failed, never left hanging. */
   private async failExpiredLeases(): Promise<void> {
-    const expired = await this.deps.store.jobs.expireLeases(this.deps.clock.now(), { requeue: false });
+    const expired = await this.deps.store.jobs.expireLeases(this.deps.clock.now(), { requeue: false, kinds: [STAGE_JOB] });
     for (const job of expired) {
       const { buildId, stageId } = job.payload as StageJobPayload;
       const reason = `runner ${job.leaseOwner ?? 'unknown'} stopped responding (lease expired)`;

@@ -20,6 +20,9 @@ import type {
   JobRecord,
   JobStatus,
   LogLine,
+  NotificationDeliveryRecord,
+  NotificationDeliveryStatus,
+  NotificationTargetRecord,
   RepoProvider,
   RepoRecord,
   Role,
@@ -55,6 +58,8 @@ export interface Store {
   readonly applications: ApplicationRepository;
   readonly applicationStatus: ApplicationStatusRepository;
   readonly syncs: SyncRepository;
+  readonly notificationTargets: NotificationTargetRepository;
+  readonly notificationDeliveries: NotificationDeliveryRepository;
   /** Closes the connection; the store is unusable afterwards. */
   close(): Promise<void>;
 }
@@ -355,6 +360,8 @@ export interface ExpireOptions {
   requeue?: boolean;
   /** Jobs leased this many times already are failed instead of requeued. */
   maxAttempts?: number;
+  /** Only jobs of these kinds (default: any), so that each queue's owner settles its own. */
+  kinds?: readonly string[];
 }
 
 export interface JobListQuery {
@@ -635,4 +642,62 @@ export interface SyncRepository {
   update(id: string, patch: SyncPatch, guard?: StatusGuard<SyncOperationStatus>): Promise<SyncRecord>;
   /** Oldest first, across applications (e.g. syncs to resume at start-up). */
   listByStatus(statuses: readonly SyncOperationStatus[]): Promise<SyncRecord[]>;
+}
+
+// ── notifications ────────────────────────────────────────────────────────
+
+export interface NotificationTargetInput {
+  name: string;
+  kind: string;
+  /** `null` or absent: the default set. */
+  events?: readonly string[] | null;
+  /** `null` or absent: every environment. */
+  environments?: readonly string[] | null;
+  settings: Record<string, unknown>;
+  /** Secret settings, encrypted at rest and never returned by `get`/`list`. */
+  secrets: Record<string, string>;
+}
+
+/** Fields a target may change; `settings` and `secrets` replace the stored ones whole. */
+export type NotificationTargetPatch = Partial<Omit<NotificationTargetInput, 'name' | 'kind'>>;
+
+export interface NotificationTargetRepository {
+  /** `ConflictError` when the name is taken, `ConfigError` for a bad name. */
+  create(input: NotificationTargetInput): Promise<NotificationTargetRecord>;
+  /** `NotFoundError` when absent. */
+  get(name: string): Promise<NotificationTargetRecord>;
+  /** Ordered by name. */
+  list(): Promise<NotificationTargetRecord[]>;
+  update(name: string, patch: NotificationTargetPatch): Promise<NotificationTargetRecord>;
+  /** `NotFoundError` when absent. */
+  delete(name: string): Promise<void>;
+  /** The decrypted secret settings; `NotFoundError` when absent, `ConfigError` when they cannot be decrypted. */
+  revealSecrets(name: string): Promise<Record<string, string>>;
+}
+
+export interface NotificationDeliveryInput {
+  id: string;
+  target: string;
+  eventId: string;
+  eventKind: string;
+  status: NotificationDeliveryStatus;
+  attempts: number;
+  responseStatus?: number | null;
+  lastError?: string | null;
+}
+
+export interface NotificationDeliveryQuery {
+  target?: string;
+  /** At most this many (default 50). */
+  limit?: number;
+}
+
+/** Delivery outcomes, newest first; only the newest `keep` (default 1000) are kept. */
+export interface NotificationDeliveryRepository {
+  /** Creates or replaces the delivery with this id (keeps `createdAt`), then drops the oldest beyond the bound. */
+  save(input: NotificationDeliveryInput): Promise<NotificationDeliveryRecord>;
+  /** `NotFoundError` when absent (or already dropped). */
+  get(id: string): Promise<NotificationDeliveryRecord>;
+  /** Newest first. */
+  list(query?: NotificationDeliveryQuery): Promise<NotificationDeliveryRecord[]>;
 }

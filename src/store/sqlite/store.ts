@@ -11,6 +11,8 @@ import type { Database } from './database.ts';
 import { SqliteDeliveryRepository } from './deliveries.ts';
 import { SqliteJobRepository } from './jobs.ts';
 import { SqliteLogRepository } from './logs.ts';
+import { SqliteNotificationDeliveryRepository } from './notification-deliveries.ts';
+import { SqliteNotificationTargetRepository } from './notification-targets.ts';
 import { SqliteRepoRepository } from './repos.ts';
 import { SqliteSecretRepository } from './secrets.ts';
 import { SqliteStageRepository } from './stages.ts';
@@ -39,6 +41,8 @@ export class SqliteStore implements Store {
   readonly applications: SqliteApplicationRepository;
   readonly applicationStatus: SqliteApplicationStatusRepository;
   readonly syncs: SqliteSyncRepository;
+  readonly notificationTargets: SqliteNotificationTargetRepository;
+  readonly notificationDeliveries: SqliteNotificationDeliveryRepository;
   readonly #db: Database;
 
   constructor(db: Database, clock: Clock, cipher: SecretCipher) {
@@ -60,6 +64,8 @@ export class SqliteStore implements Store {
     this.applications = new SqliteApplicationRepository(db, clock);
     this.applicationStatus = new SqliteApplicationStatusRepository(db, clock);
     this.syncs = new SqliteSyncRepository(db, clock);
+    this.notificationTargets = new SqliteNotificationTargetRepository(db, clock, cipher);
+    this.notificationDeliveries = new SqliteNotificationDeliveryRepository(db, clock);
   }
 
   async close(): Promise<void> {
