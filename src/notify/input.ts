@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import { ConfigError } from '../core/index.ts';
 
 /** Parses input with a schema; a failure is a `ConfigError` naming each field and what it expected. */
