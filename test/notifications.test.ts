@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -127,4 +128,36 @@ test('targets are listed without secrets, changed, tested and removed; only admi
 
   assert.equal((await call('DELETE', '/api/notifications/targets/prod-only')).status, 204);
   assert.equal((await call('DELETE', '/api/notifications/targets/prod-only')).status, 404);
+});
+
+test('trunkline notify add, ls, test, deliveries and rm drive the same API', async () => {
+  const cli = new URL('../bin/trunkline.js', import.meta.url).pathname;
+  const env = { ...process.env, TRUNKLINE_SERVER: await server.url, TRUNKLINE_TOKEN: ServerProcess.token(join(work, 'data')) };
+  // Asynchronous: the receiver answering the test message runs in this process.
+  const trunkline = (...args: string[]) =>
+    new Promise<{ status: number; stdout: string; stderr: string }>((resolve) => {
+      execFile(process.execPath, [cli, 'notify', ...args], { env, encoding: 'utf8' }, (error, stdout, stderr) =>
+        resolve({ status: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
+      );
+    });
+
+  const add = await trunkline('add', 'cli-hook', '--kind', 'generic', '--url', `${hookUrl}/cli`, '--event', 'build.failed', '--env', 'preview-*');
+  assert.equal(add.status, 0, add.stderr);
+  assert.match(add.stdout, /notification target cli-hook \(generic\) added: build\.failed; preview-\*/);
+  const ls = await trunkline('ls');
+  assert.match(ls.stdout, /^cli-hook\tgeneric\tbuild\.failed; preview-\*$/m);
+  assert.ok(!ls.stdout.includes(hookUrl));
+
+  const sent = await trunkline('test', 'cli-hook');
+  assert.equal(sent.status, 0, sent.stderr);
+  assert.match(sent.stdout, /test message delivered to cli-hook \(HTTP 200\)/);
+  assert.equal(received.at(-1)?.path, '/hooks/trunkline/cli');
+  assert.match((await trunkline('deliveries', '--target', 'cli-hook')).stdout, /\tcli-hook\ttest\tdelivered\t1 attempt/);
+
+  const refused = await trunkline('add', 'bad', '--kind', 'telegram', '--bot-token', 'nope', '--chat-id', '1');
+  assert.notEqual(refused.status, 0);
+  assert.match(refused.stderr, /botToken/);
+
+  assert.equal((await trunkline('rm', 'cli-hook')).status, 0);
+  assert.doesNotMatch((await trunkline('ls')).stdout, /cli-hook/);
 });

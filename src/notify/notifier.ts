@@ -73,8 +73,9 @@ export class Notifier {
         if (!routes(target, checked)) continue;
         const deliveryId = newId();
         const payload: JobPayload = { deliveryId, target: target.name, event: checked };
-        await this.#options.jobs.enqueue({ kind: DELIVERY_JOB, payload });
+        // Recorded before it is queued, so a fast first attempt is never overwritten by 'queued'.
         await this.#save(payload, { status: 'queued', attempts: 0 });
+        await this.#options.jobs.enqueue({ kind: DELIVERY_JOB, payload });
         ids.push(deliveryId);
       }
       if (ids.length > 0) this.#kick();
