@@ -82,6 +82,14 @@ function makeNotifier(options: Partial<NotifierOptions> = {}): Notifier {
   });
 }
 
+/** Waits until the newest delivery has this status. */
+function newestDelivery(status: string, what: string) {
+  return waitFor(async () => {
+    const [delivery] = await notifier!.deliveries();
+    return delivery?.status === status && delivery;
+  }, what);
+}
+
 const failed = { kind: 'build.failed' as const, repo: 'acme/api', summary: 'Build #1 of acme/api failed' };
 
 test('targets: created from flat input, secrets write-only, validated per kind', async () => {
@@ -111,10 +119,7 @@ test('notify routes each event to the targets that want it and delivers it signe
   notifier.start();
   const ids = await notifier.notify(failed);
   assert.equal(ids.length, 1);
-  const delivered = await waitFor(async () => {
-    const [d] = await notifier!.deliveries();
-    return d?.status === 'delivered' && d;
-  }, 'the delivery');
+  const delivered = await newestDelivery('delivered', 'the delivery');
   assert.equal(delivered.target, 'all');
   assert.equal(delivered.attempts, 1);
   assert.equal(delivered.responseStatus, 200);
@@ -132,10 +137,7 @@ test('a failing receiver is retried until it accepts', async () => {
   receiver.script = [status(503, 'down'), status(500, 'still down'), status(200, 'ok')];
   notifier.start();
   await notifier.notify(failed);
-  const delivered = await waitFor(async () => {
-    const [d] = await notifier!.deliveries();
-    return d?.status === 'delivered' && d;
-  }, 'the delivery after retries');
+  const delivered = await newestDelivery('delivered', 'the delivery after retries');
   assert.equal(delivered.attempts, 3);
   assert.equal(delivered.lastError, undefined);
   assert.equal(receiver.received.length, 3);
@@ -148,10 +150,7 @@ test('a client error other than 408/429 is not retried', async () => {
   receiver.script = [status(404, 'no_service')];
   notifier.start();
   await notifier.notify(failed);
-  const final = await waitFor(async () => {
-    const [d] = await notifier!.deliveries();
-    return d?.status === 'failed' && d;
-  }, 'the failed delivery');
+  const final = await newestDelivery('failed', 'the failed delivery');
   assert.equal(final.attempts, 1);
   assert.equal(final.responseStatus, 404);
   assert.equal(final.lastError, 'HTTP 404: no_service');
@@ -165,10 +164,7 @@ test('gives up after the last attempt', async () => {
   receiver.script = [status(502)];
   notifier.start();
   await notifier.notify(failed);
-  const final = await waitFor(async () => {
-    const [d] = await notifier!.deliveries();
-    return d?.status === 'failed' && d;
-  }, 'the failed delivery');
+  const final = await newestDelivery('failed', 'the failed delivery');
   assert.equal(final.attempts, 2);
   assert.equal(receiver.received.length, 2);
 });
@@ -180,10 +176,7 @@ test('429 with Retry-After: the next attempt waits at least that long', async ()
   notifier.start();
   const before = Date.now();
   await notifier.notify(failed);
-  const retrying = await waitFor(async () => {
-    const [d] = await notifier!.deliveries();
-    return d?.status === 'retrying' && d;
-  }, 'the delivery to be put back');
+  const retrying = await newestDelivery('retrying', 'the delivery to be put back');
   assert.equal(retrying.responseStatus, 429);
   const [job] = await store.jobs.list({ kind: DELIVERY_JOB, status: 'queued' });
   assert.ok(job && job.availableAt >= before + 120_000, 'requeued no earlier than Retry-After');
@@ -199,10 +192,7 @@ test('Telegram 429 with parameters.retry_after: the next attempt waits at least 
   notifier.start();
   const before = Date.now();
   await notifier.notify(failed);
-  const retrying = await waitFor(async () => {
-    const [d] = await notifier!.deliveries();
-    return d?.status === 'retrying' && d;
-  }, 'the delivery to be put back');
+  const retrying = await newestDelivery('retrying', 'the delivery to be put back');
   assert.equal(retrying.lastError, 'Telegram 429: Too Many Requests: retry after 45');
   const [job] = await store.jobs.list({ kind: DELIVERY_JOB, status: 'queued' });
   assert.ok(job && job.availableAt >= before + 45_000);
@@ -225,10 +215,7 @@ test('a queued delivery survives a restart', async () => {
   store = await openStore({ path, secretKey });
   notifier = makeNotifier();
   notifier.start();
-  const delivered = await waitFor(async () => {
-    const [d] = await notifier!.deliveries();
-    return d?.status === 'delivered' && d;
-  }, 'the delivery after the restart');
+  const delivered = await newestDelivery('delivered', 'the delivery after the restart');
   assert.equal(delivered.id, id);
   assert.equal(receiver.received.length, 1);
   assert.equal(receiver.received[0]?.path, '/later');
@@ -242,10 +229,7 @@ test('a delivery whose process died mid-attempt is taken up again once its lease
   await waitFor(() => Date.now() > claimed.leaseExpiresAt! && true, 'the lease to run out');
   notifier = makeNotifier();
   notifier.start();
-  const delivered = await waitFor(async () => {
-    const [d] = await notifier!.deliveries();
-    return d?.status === 'delivered' && d;
-  }, 'the delivery');
+  const delivered = await newestDelivery('delivered', 'the delivery');
   assert.equal(delivered.attempts, 2);
 });
 
@@ -270,10 +254,7 @@ test('a deleted target ends its queued deliveries as failed', async () => {
   await notifier.notify(failed);
   await notifier.targets.delete('hook');
   notifier.start();
-  const final = await waitFor(async () => {
-    const [d] = await notifier!.deliveries();
-    return d?.status === 'failed' && d;
-  }, 'the failed delivery');
+  const final = await newestDelivery('failed', 'the failed delivery');
   assert.equal(final.lastError, 'the target was deleted');
   assert.equal(receiver.received.length, 0);
 });

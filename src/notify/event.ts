@@ -17,17 +17,11 @@ export const notificationKinds = [
 
 export type NotificationKind = (typeof notificationKinds)[number];
 
+/** Kinds sent only to targets that name them: routine successes, and the on-request `test`. */
+const quietKinds: readonly NotificationKind[] = ['build.succeeded', 'sync.succeeded', 'test'];
+
 /** What a target receives when it names no events: what needs someone's attention. */
-export const attentionKinds: readonly NotificationKind[] = [
-  'build.failed',
-  'preview.ready',
-  'preview.removed',
-  'approval.requested',
-  'deployment.succeeded',
-  'deployment.failed',
-  'rollback',
-  'drift.detected',
-];
+export const attentionKinds: readonly NotificationKind[] = notificationKinds.filter((kind) => !quietKinds.includes(kind));
 
 /** Kinds a target may subscribe to (everything but `test`). */
 export const routableKinds: readonly NotificationKind[] = notificationKinds.filter((kind) => kind !== 'test');

@@ -47,13 +47,7 @@ export interface DeliveryInput {
   lastError?: string | null;
 }
 
-export interface Delivery {
-  id: string;
-  target: string;
-  eventId: string;
-  eventKind: string;
-  status: DeliveryStatus;
-  attempts: number;
+export interface Delivery extends Omit<DeliveryInput, 'responseStatus' | 'lastError'> {
   responseStatus?: number;
   lastError?: string;
   createdAt: number;

@@ -21,7 +21,6 @@ import type {
   JobStatus,
   LogLine,
   NotificationDeliveryRecord,
-  NotificationDeliveryStatus,
   NotificationTargetRecord,
   RepoProvider,
   RepoRecord,
@@ -675,16 +674,11 @@ export interface NotificationTargetRepository {
   revealSecrets(name: string): Promise<Record<string, string>>;
 }
 
-export interface NotificationDeliveryInput {
-  id: string;
-  target: string;
-  eventId: string;
-  eventKind: string;
-  status: NotificationDeliveryStatus;
-  attempts: number;
+/** A delivery's state after an attempt; `null` clears an optional field. */
+export type NotificationDeliveryInput = Omit<NotificationDeliveryRecord, 'responseStatus' | 'lastError' | 'createdAt' | 'updatedAt'> & {
   responseStatus?: number | null;
   lastError?: string | null;
-}
+};
 
 export interface NotificationDeliveryQuery {
   target?: string;

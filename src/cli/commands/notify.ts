@@ -1,3 +1,4 @@
+import type { Delivery, TargetView } from '../../notify/index.ts';
 import type { ApiClient } from '../client.ts';
 
 const write = (text: string) => process.stdout.write(text);
@@ -11,25 +12,6 @@ export interface NotifyAddOptions {
   apiUrl?: string;
   event: string[];
   env: string[];
-}
-
-interface TargetView {
-  name: string;
-  kind: string;
-  events: string[] | null;
-  environments: string[] | null;
-  settings: Record<string, unknown>;
-  secrets: string[];
-}
-
-interface DeliveryView {
-  target: string;
-  eventKind: string;
-  status: string;
-  attempts: number;
-  responseStatus?: number;
-  lastError?: string;
-  updatedAt: number;
 }
 
 /** `notify add NAME --kind slack --url …`: settings go to the server once and are never shown again. */
@@ -62,7 +44,7 @@ export async function notifyRemoveCommand(client: ApiClient, name: string): Prom
 
 /** Sends a test message; fails (exit 1) when the target did not accept it. */
 export async function notifyTestCommand(client: ApiClient, name: string): Promise<void> {
-  const delivery = await client.post<DeliveryView>(`/api/notifications/targets/${encodeURIComponent(name)}/test`);
+  const delivery = await client.post<Delivery>(`/api/notifications/targets/${encodeURIComponent(name)}/test`);
   if (delivery.status !== 'delivered') throw new Error(`test message to ${name} not delivered: ${delivery.lastError ?? delivery.status}`);
   write(`test message delivered to ${name} (HTTP ${delivery.responseStatus ?? '?'})\n`);
 }
@@ -71,7 +53,7 @@ export async function notifyDeliveriesCommand(client: ApiClient, options: { targ
   const query = new URLSearchParams();
   if (options.target) query.set('target', options.target);
   if (options.limit) query.set('limit', String(options.limit));
-  for (const d of await client.get<DeliveryView[]>(`/api/notifications/deliveries?${query.toString()}`)) {
+  for (const d of await client.get<Delivery[]>(`/api/notifications/deliveries?${query.toString()}`)) {
     const detail = d.lastError ? `\t${d.lastError}` : '';
     write(`${new Date(d.updatedAt).toISOString()}\t${d.target}\t${d.eventKind}\t${d.status}\t${d.attempts} attempt(s)${detail}\n`);
   }
