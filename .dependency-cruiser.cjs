@@ -14,6 +14,7 @@ const allowed = {
   artifacts: ['core'],
   builds: ['core', 'store', 'pipeline', 'runner', 'git'],
   environments: ['core', 'store', 'git', 'kube', 'gitops', 'access', 'artifacts'],
+  notify: ['core'],
 };
 
 const layering = Object.entries(allowed).map(([mod, deps]) => ({

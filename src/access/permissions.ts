@@ -19,6 +19,7 @@ const leastRole = {
   'repo.update': 'admin',
   'user.manage': 'admin',
   'runner.manage': 'admin',
+  'notify.manage': 'admin',
 } as const satisfies Record<string, Role>;
 
 export type Action = keyof typeof leastRole;

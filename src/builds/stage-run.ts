@@ -8,7 +8,7 @@ import { messageOf } from '../core/index.ts';
 import type { PlanPipeline } from '../pipeline/index.ts';
 import type { BuildRecord, JobRecord, StageRecord, StepRecord } from '../store/index.ts';
 import { advanceBuild } from './advance.ts';
-import type { BuildDeps, StageJobPayload } from './deps.ts';
+import { STAGE_JOB, type BuildDeps, type StageJobPayload } from './deps.ts';
 import { isFinished } from './status.ts';
 import { updateBuild } from './update-build.ts';
 
@@ -124,7 +124,7 @@ export async function abandonStage(deps: BuildDeps, stageId: string, reason: str
  * machine (up to `maxAttempts` leases), their steps reset.
  */
 export async function settleExpiredLeases(deps: BuildDeps, options: { requeue: boolean; maxAttempts: number }): Promise<void> {
-  const expired = await deps.store.jobs.expireLeases(deps.clock.now(), { requeue: options.requeue, maxAttempts: options.maxAttempts });
+  const expired = await deps.store.jobs.expireLeases(deps.clock.now(), { requeue: options.requeue, maxAttempts: options.maxAttempts, kinds: [STAGE_JOB] });
   for (const job of expired) {
     const { buildId, stageId } = job.payload as StageJobPayload;
     const machine = job.leaseOwner ?? 'unknown';

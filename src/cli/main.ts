@@ -10,6 +10,7 @@ import { imageBuildCommand, type ImageBuildOptions } from './commands/image.ts';
 import { releaseCommand, type ReleaseOptions } from './commands/release.ts';
 import { scanCommand, type ScanOptions } from './commands/scan.ts';
 import { lintCommand } from './commands/lint.ts';
+import { notifyAddCommand, notifyDeliveriesCommand, notifyListCommand, notifyRemoveCommand, notifyTestCommand, type NotifyAddOptions } from './commands/notify.ts';
 import { serverCommand } from './commands/server.ts';
 import { runnerCommand, runnersAddCommand, runnersListCommand, runnersRemoveCommand, type RunnerOptions } from './commands/runner.ts';
 import { keyValue, positiveInteger } from './options.ts';
@@ -89,6 +90,31 @@ function program(): Command {
     .option('--allow-pull-request', 'expose to pull request builds', false)
     .action(run((r: string, n: string, v: string, o: { allowPullRequest: boolean }) => secretSetCommand(client(), r, n, v, o)));
   secret.command('ls').argument('<repo>').action(run((r: string) => secretListCommand(client(), r)));
+
+  const notify = cli.command('notify').description('notification targets: generic JSON webhooks, Slack, Telegram (admin)');
+  const repeat = (value: string, all: string[]) => [...all, value];
+  notify
+    .command('add')
+    .description('add a target; by default it receives what needs attention, from every environment')
+    .argument('<name>')
+    .addOption(new Option('--kind <kind>').choices(['generic', 'slack', 'telegram']).makeOptionMandatory())
+    .option('--url <url>', 'webhook URL (generic, slack)')
+    .option('--secret <secret>', 'HMAC-SHA256 signing secret (generic)')
+    .option('--bot-token <token>', 'bot token (telegram)')
+    .option('--chat-id <id>', 'chat id or @channel (telegram)')
+    .option('--api-url <url>', 'Bot API server (telegram, default https://api.telegram.org)')
+    .option('--event <kind>', 'event kind to send (repeatable)', repeat, [] as string[])
+    .option('--env <pattern>', 'environment glob, e.g. production or preview-* (repeatable)', repeat, [] as string[])
+    .action(run((name: string, o: NotifyAddOptions) => notifyAddCommand(client(), name, o)));
+  notify.command('ls').description('list targets').action(run(() => notifyListCommand(client())));
+  notify.command('rm').description('remove a target').argument('<name>').action(run((name: string) => notifyRemoveCommand(client(), name)));
+  notify.command('test').description('send a test message now').argument('<name>').action(run((name: string) => notifyTestCommand(client(), name)));
+  notify
+    .command('deliveries')
+    .description('recent deliveries, newest first')
+    .option('--target <name>')
+    .option('--limit <n>', 'at most n', positiveInteger)
+    .action(run((o: { target?: string; limit?: number }) => notifyDeliveriesCommand(client(), o)));
 
   cli
     .command('runner')

@@ -11,7 +11,9 @@ import { Registry } from '../artifacts/index.ts';
 import { existsSync } from 'node:fs';
 import { GitHost } from '../git/index.ts';
 import { Applications, GitopsController } from '../gitops/index.ts';
+import { Notifier } from '../notify/index.ts';
 import { createApp } from './app.ts';
+import { notifyBuildOutcomes } from './build-notifications.ts';
 import { pipelineConfigSource } from './central-config.ts';
 import type { ServerConfig } from './config.ts';
 import { loadSecretKey } from './secret-key.ts';
@@ -74,11 +76,21 @@ export async function startServer(config: ServerConfig, logger: Logger = pino({ 
     changed: (repo: string) => gitops.configChanged(repo),
   };
   const applications = new Applications({ store, controller: gitops });
-  const app = createApp({ store, builds, gitHost, registry, applications, configRepos, server, logger, version });
+  const notifier = new Notifier({
+    targets: store.notificationTargets,
+    deliveries: store.notificationDeliveries,
+    jobs: store.jobs,
+    logger,
+    owner: `notify:${config.runnerName ?? `${hostname()}:${config.dataDir}`}`,
+    userAgent: `Trunkline/${version}`,
+  });
+  notifyBuildOutcomes(builds, store, notifier, server, logger);
+  const app = createApp({ store, builds, gitHost, registry, applications, notifier, configRepos, server, logger, version });
   const address = await app.listen({ host: config.host, port: config.port });
   server.url = config.publicUrl ?? address;
   await builds.start();
   await gitops.start();
+  notifier.start();
   const collector = collectGarbagePeriodically(registry, logger);
   logger.info({ url: server.url, dataDir: config.dataDir }, 'trunkline is listening');
 
@@ -88,6 +100,7 @@ export async function startServer(config: ServerConfig, logger: Logger = pino({ 
     adminTokenFile,
     async close() {
       clearInterval(collector);
+      await notifier.stop();
       await gitops.stop();
       await builds.stop();
       await app.close();

@@ -370,3 +370,38 @@ export interface SyncRecord {
   finishedAt?: number;
   updatedAt: number;
 }
+
+/** Where notifications go; secret settings are never part of the record. */
+export interface NotificationTargetRecord {
+  id: string;
+  name: string;
+  /** The target definition (`generic`, `slack`, `telegram`), validated by the notify module. */
+  kind: string;
+  /** Event kinds sent; `undefined`: the default set. */
+  events?: string[];
+  /** Environment glob patterns; `undefined`: every environment. */
+  environments?: string[];
+  /** Settings that are not secret. */
+  settings: Record<string, unknown>;
+  /** Names of the secret settings that are set (their values are write-only). */
+  secretFields: string[];
+  createdAt: number;
+  updatedAt: number;
+}
+
+export type NotificationDeliveryStatus = 'queued' | 'retrying' | 'delivered' | 'failed';
+
+/** One notification to one target, updated after each attempt. */
+export interface NotificationDeliveryRecord {
+  id: string;
+  target: string;
+  eventId: string;
+  eventKind: string;
+  status: NotificationDeliveryStatus;
+  attempts: number;
+  /** HTTP status of the last answer, if any came. */
+  responseStatus?: number;
+  lastError?: string;
+  createdAt: number;
+  updatedAt: number;
+}

@@ -15,12 +15,13 @@ export interface SealedValue {
  * so a repository secret and a host setting that share a name never open as
  * each other.
  */
-export type SealPurpose = 'secret' | 'repo-host' | 'cluster';
+export type SealPurpose = 'secret' | 'repo-host' | 'cluster' | 'notification-target';
 
 const LABELS: Readonly<Record<SealPurpose, string>> = {
   secret: 'trunkline-secret-v1',
   'repo-host': 'trunkline-repo-host-v1',
   cluster: 'trunkline-cluster-v1',
+  'notification-target': 'trunkline-notification-target-v1',
 };
 
 const ALGORITHM = 'aes-256-gcm';

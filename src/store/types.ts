@@ -21,6 +21,8 @@ import type {
   RunnerRecord,
   JobStatus,
   LogLine,
+  NotificationDeliveryRecord,
+  NotificationTargetRecord,
   RepoProvider,
   RepoRecord,
   Role,
@@ -57,6 +59,8 @@ export interface Store {
   readonly applications: ApplicationRepository;
   readonly applicationStatus: ApplicationStatusRepository;
   readonly syncs: SyncRepository;
+  readonly notificationTargets: NotificationTargetRepository;
+  readonly notificationDeliveries: NotificationDeliveryRepository;
   /** Closes the connection; the store is unusable afterwards. */
   close(): Promise<void>;
 }
@@ -358,6 +362,8 @@ export interface ExpireOptions {
   requeue?: boolean;
   /** Jobs leased this many times already are failed instead of requeued. */
   maxAttempts?: number;
+  /** Only jobs of these kinds (default: any), so that each queue's owner settles its own. */
+  kinds?: readonly string[];
 }
 
 export interface JobListQuery {
@@ -649,4 +655,57 @@ export interface SyncRepository {
   update(id: string, patch: SyncPatch, guard?: StatusGuard<SyncOperationStatus>): Promise<SyncRecord>;
   /** Oldest first, across applications (e.g. syncs to resume at start-up). */
   listByStatus(statuses: readonly SyncOperationStatus[]): Promise<SyncRecord[]>;
+}
+
+// ── notifications ────────────────────────────────────────────────────────
+
+export interface NotificationTargetInput {
+  name: string;
+  kind: string;
+  /** `null` or absent: the default set. */
+  events?: readonly string[] | null;
+  /** `null` or absent: every environment. */
+  environments?: readonly string[] | null;
+  settings: Record<string, unknown>;
+  /** Secret settings, encrypted at rest and never returned by `get`/`list`. */
+  secrets: Record<string, string>;
+}
+
+/** Fields a target may change; `settings` and `secrets` replace the stored ones whole. */
+export type NotificationTargetPatch = Partial<Omit<NotificationTargetInput, 'name' | 'kind'>>;
+
+export interface NotificationTargetRepository {
+  /** `ConflictError` when the name is taken, `ConfigError` for a bad name. */
+  create(input: NotificationTargetInput): Promise<NotificationTargetRecord>;
+  /** `NotFoundError` when absent. */
+  get(name: string): Promise<NotificationTargetRecord>;
+  /** Ordered by name. */
+  list(): Promise<NotificationTargetRecord[]>;
+  update(name: string, patch: NotificationTargetPatch): Promise<NotificationTargetRecord>;
+  /** `NotFoundError` when absent. */
+  delete(name: string): Promise<void>;
+  /** The decrypted secret settings; `NotFoundError` when absent, `ConfigError` when they cannot be decrypted. */
+  revealSecrets(name: string): Promise<Record<string, string>>;
+}
+
+/** A delivery's state after an attempt; `null` clears an optional field. */
+export type NotificationDeliveryInput = Omit<NotificationDeliveryRecord, 'responseStatus' | 'lastError' | 'createdAt' | 'updatedAt'> & {
+  responseStatus?: number | null;
+  lastError?: string | null;
+};
+
+export interface NotificationDeliveryQuery {
+  target?: string;
+  /** At most this many (default 50). */
+  limit?: number;
+}
+
+/** Delivery outcomes, newest first; only the newest `keep` (default 1000) are kept. */
+export interface NotificationDeliveryRepository {
+  /** Creates or replaces the delivery with this id (keeps `createdAt`), then drops the oldest beyond the bound. */
+  save(input: NotificationDeliveryInput): Promise<NotificationDeliveryRecord>;
+  /** `NotFoundError` when absent (or already dropped). */
+  get(id: string): Promise<NotificationDeliveryRecord>;
+  /** Newest first. */
+  list(query?: NotificationDeliveryQuery): Promise<NotificationDeliveryRecord[]>;
 }

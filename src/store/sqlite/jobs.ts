@@ -97,9 +97,11 @@ export class SqliteJobRepository implements JobRepository {
     const requeue = options.requeue ?? true;
     const maxAttempts = options.maxAttempts ?? Number.POSITIVE_INFINITY;
     return this.#db.transaction(() => {
+      if (options.kinds?.length === 0) return [];
+      const kinds = options.kinds ? ` AND kind IN (${options.kinds.map(() => '?').join(', ')})` : '';
       const expired = this.#db.all(
-        "SELECT * FROM jobs WHERE status = 'leased' AND lease_expires_at <= ? ORDER BY seq",
-        [now],
+        `SELECT * FROM jobs WHERE status = 'leased' AND lease_expires_at <= ?${kinds} ORDER BY seq`,
+        [now, ...(options.kinds ?? [])],
       );
       return expired.map((row) => {
         const id = text(row, 'id');

@@ -330,6 +330,45 @@ export const migrations: readonly Migration[] = [
     `,
   },
   {
+    version: 6,
+    name: 'notification targets and deliveries',
+    up: `
+      -- Outgoing notification targets. Secret settings (webhook URLs, bot
+      -- tokens, signing secrets) are sealed together as one JSON object.
+      CREATE TABLE notification_targets (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE,
+        kind TEXT NOT NULL,
+        events TEXT,
+        environments TEXT,
+        settings TEXT NOT NULL,
+        secret_fields TEXT NOT NULL,
+        key_id TEXT NOT NULL,
+        nonce BLOB NOT NULL,
+        ciphertext BLOB NOT NULL,
+        auth_tag BLOB NOT NULL,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
+      );
+
+      -- The outcome of each (event, target) delivery; kept bounded.
+      CREATE TABLE notification_deliveries (
+        seq INTEGER PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE,
+        target TEXT NOT NULL,
+        event_id TEXT NOT NULL,
+        event_kind TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('queued', 'retrying', 'delivered', 'failed')),
+        attempts INTEGER NOT NULL,
+        response_status INTEGER,
+        last_error TEXT,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
+      );
+      CREATE INDEX notification_deliveries_target ON notification_deliveries (target, seq);
+    `,
+  },
+  {
     version: 10,
     name: 'application sync policy force',
     up: `ALTER TABLE applications ADD COLUMN force INTEGER NOT NULL DEFAULT 0;`,

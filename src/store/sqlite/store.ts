@@ -12,6 +12,8 @@ import { SqliteDeliveryRepository } from './deliveries.ts';
 import { SqliteJobRepository } from './jobs.ts';
 import { SqliteRunnerRepository } from './runners.ts';
 import { SqliteLogRepository } from './logs.ts';
+import { SqliteNotificationDeliveryRepository } from './notification-deliveries.ts';
+import { SqliteNotificationTargetRepository } from './notification-targets.ts';
 import { SqliteRepoRepository } from './repos.ts';
 import { SqliteSecretRepository } from './secrets.ts';
 import { SqliteStageRepository } from './stages.ts';
@@ -41,6 +43,8 @@ export class SqliteStore implements Store {
   readonly applications: SqliteApplicationRepository;
   readonly applicationStatus: SqliteApplicationStatusRepository;
   readonly syncs: SqliteSyncRepository;
+  readonly notificationTargets: SqliteNotificationTargetRepository;
+  readonly notificationDeliveries: SqliteNotificationDeliveryRepository;
   readonly #db: Database;
 
   constructor(db: Database, clock: Clock, cipher: SecretCipher) {
@@ -63,6 +67,8 @@ export class SqliteStore implements Store {
     this.applications = new SqliteApplicationRepository(db, clock);
     this.applicationStatus = new SqliteApplicationStatusRepository(db, clock);
     this.syncs = new SqliteSyncRepository(db, clock);
+    this.notificationTargets = new SqliteNotificationTargetRepository(db, clock, cipher);
+    this.notificationDeliveries = new SqliteNotificationDeliveryRepository(db, clock);
   }
 
   async close(): Promise<void> {
