@@ -13,12 +13,16 @@
  * - gitops: applications × 10 objects (BENCH_GITOPS_APPS, default 100; the issue's target scale is 1,000) — first sync,
  *   steady reconcile (targets: 0 API writes, ≤ 1 s CPU, ≤ 300 MB RSS),
  *   commit-to-applied (target ≤ 2 s), first sync vs `kubectl apply
- *   --server-side` (target ratio ≤ 1.3).
+ *   --server-side` (target ratio ≤ 1.3);
+ * - runners: 4 `trunkline runner` processes — pickup from a stage queued to
+ *   its first step on a runner (target ≤ 50 ms median), and builds per
+ *   minute with 4 runners.
  */
 import { cpus } from 'node:os';
 import { gitopsBench } from './gitops.ts';
 import { imageBuild } from './image-build.ts';
 import { pushToFirstStep } from './push-latency.ts';
+import { runnerBench } from './runner-pickup.ts';
 import { stepOverhead } from './step-overhead.ts';
 import { triggerToFirstStep } from './trigger-latency.ts';
 
@@ -30,6 +34,7 @@ const results = {
   triggerToFirstStep: await triggerToFirstStep(Number(process.env.BENCH_BUILDS ?? 30)),
   pushToFirstStep: await pushToFirstStep(Number(process.env.BENCH_BUILDS ?? 30)),
   imageBuild: await imageBuild(100, Number(process.env.BENCH_IMAGE_ROUNDS ?? 3)),
+  runners: await runnerBench({ pickups: Number(process.env.BENCH_BUILDS ?? 30), builds: Number(process.env.BENCH_RUNNER_BUILDS ?? 200), runners: 4 }),
   gitops: await gitopsBench({ apps: Number(process.env.BENCH_GITOPS_APPS ?? 100), objectsPerApp: 10, rounds: rounds }),
   targets: {
     addedPerStepMs: 10,
@@ -41,6 +46,7 @@ const results = {
     gitopsSteadyRssMb: 300,
     gitopsCommitToAppliedMedianMs: 2000,
     gitopsFirstSyncToKubectlRatio: 1.3,
+    runnerPickupMedianMs: 50,
   },
 };
 process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
