@@ -13,6 +13,7 @@ const allowed = {
   access: ['core', 'store'],
   artifacts: ['core'],
   builds: ['core', 'store', 'pipeline', 'runner', 'git'],
+  metrics: ['core'],
 };
 
 const layering = Object.entries(allowed).map(([mod, deps]) => ({
