@@ -4,6 +4,7 @@ import type { Registry } from '../artifacts/index.ts';
 import type { GitHost } from '../git/index.ts';
 import type { Applications } from '../gitops/index.ts';
 import type { Store } from '../store/index.ts';
+import type { DeliveryMetrics } from './delivery-metrics.ts';
 
 /** What route handlers are given. */
 export interface AppContext {
@@ -16,6 +17,8 @@ export interface AppContext {
   configRepos: { root: string; resolve(repo: string): string; changed(repo: string): Promise<void> };
   /** Base URL and version (the URL is known once listening). */
   server: ServerInfo;
+  /** Prometheus exposition, DORA history, exporter settings. */
+  metrics: DeliveryMetrics;
   logger: Logger;
   version: string;
 }

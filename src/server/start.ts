@@ -14,6 +14,7 @@ import { Applications, GitopsController } from '../gitops/index.ts';
 import { createApp } from './app.ts';
 import { pipelineConfigSource } from './central-config.ts';
 import type { ServerConfig } from './config.ts';
+import { startDeliveryMetrics } from './delivery-metrics.ts';
 import { loadSecretKey } from './secret-key.ts';
 import { stageAccessProvider } from './stage-access.ts';
 import { version } from './version.ts';
@@ -71,7 +72,8 @@ export async function startServer(config: ServerConfig, logger: Logger = pino({ 
     changed: (repo: string) => gitops.configChanged(repo),
   };
   const applications = new Applications({ store, controller: gitops });
-  const app = createApp({ store, builds, gitHost, registry, applications, configRepos, server, logger, version });
+  const metrics = startDeliveryMetrics({ store, builds, config: config.metrics, logger });
+  const app = createApp({ store, builds, gitHost, registry, applications, configRepos, metrics, server, logger, version });
   const address = await app.listen({ host: config.host, port: config.port });
   server.url = config.publicUrl ?? address;
   await builds.start();
@@ -87,6 +89,7 @@ export async function startServer(config: ServerConfig, logger: Logger = pino({ 
       clearInterval(collector);
       await gitops.stop();
       await builds.stop();
+      await metrics.close();
       await app.close();
       await store.close();
     },
