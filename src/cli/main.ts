@@ -10,6 +10,7 @@ import { imageBuildCommand, type ImageBuildOptions } from './commands/image.ts';
 import { releaseCommand, type ReleaseOptions } from './commands/release.ts';
 import { scanCommand, type ScanOptions } from './commands/scan.ts';
 import { lintCommand } from './commands/lint.ts';
+import { doraCommand, type DoraOptions } from './commands/metrics.ts';
 import { serverCommand } from './commands/server.ts';
 import { keyValue, positiveInteger } from './options.ts';
 
@@ -179,6 +180,17 @@ function program(): Command {
     .option('--chart-version <version>', 'chart version (default 0.1.$DRONE_BUILD_NUMBER)')
     .option('--chart-repository <repo>', 'chart repository (default oci://<registry>/charts/<service>)')
     .action(run((service: string, o: ReleaseOptions) => releaseCommand(client(), service, o)));
+
+  cli
+    .command('metrics')
+    .description('delivery metrics')
+    .command('dora')
+    .description('DORA keys (deployment frequency, lead time, change failure rate, time to restore, rework rate)')
+    .option('--service <service>', 'one service (default: all)')
+    .option('--environment <environment>', 'one environment (default: all)')
+    .addOption(new Option('--days <days>', 'window in days').choices(['7', '30', '90']).default('30'))
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .action(run((o: DoraOptions) => doraCommand(client(), o)));
 
   cli.command('cancel').arguments('<repo> <number>').action(run((r: string, n: string) => cancelCommand(client(), r, positiveInteger(n))));
   cli
