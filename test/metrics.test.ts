@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { createSocket } from 'node:dgram';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -90,6 +91,13 @@ test('a failing and a passing build show in /metrics and are pushed to StatsD', 
   assert.equal(dora.body.series.length, 7);
   assert.equal((await call('GET', '/api/metrics/dora?days=8')).status, 400);
   assert.equal((await api(url)('GET', '/api/metrics/dora')).status, 401);
+
+  const cli = execFileSync(process.execPath, [new URL('../bin/trunkline.js', import.meta.url).pathname, 'metrics', 'dora', '--days', '7', '--environment', 'production'], {
+    env: { ...process.env, TRUNKLINE_SERVER: url, TRUNKLINE_TOKEN: ServerProcess.token(dataDir) },
+    encoding: 'utf8',
+  });
+  assert.match(cli, /^DORA metrics for all services in production, last 7 days/);
+  assert.match(cli, /^ {2}deployments +0 \(0 rollbacks\)$/m);
 });
 
 test('the exporter can be turned off', async (t) => {
