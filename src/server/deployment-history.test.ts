@@ -29,6 +29,7 @@ before(async () => {
   await sync(api.id, day0 + 4 * hour, 'Succeeded', { dryRun: true });
   await sync(api.id, day0 + 5 * hour, 'Terminated');
   await sync(web.id, day0 + 6 * hour, 'Succeeded');
+  await store.applicationStatus.set(web.id, { syncStatus: 'Synced', health: 'Degraded', revision: 'a'.repeat(40), resources: [] });
 });
 after(async () => {
   await store.close();
@@ -42,9 +43,18 @@ it('turns finished syncs that changed objects into deployments', async () => {
     [
       { service: 'api', environment: 'production', kind: 'deploy', at: 1 * hour, healthy: false, commits: [] },
       { service: 'api', environment: 'production', kind: 'rollback', at: 2 * hour, healthy: true, commits: [] },
-      { service: 'web', environment: 'web-ns', kind: 'deploy', at: 6 * hour, healthy: true, commits: [] },
+      // Degraded now at the revision of its latest deployment: that deployment failed after its sync.
+      { service: 'web', environment: 'web-ns', kind: 'deploy', at: 6 * hour, healthy: false, commits: [] },
     ],
   );
+});
+
+it('keeps a latest deployment healthy when the application is Degraded at another revision', async () => {
+  const web = (await store.applications.findByName('web'))!;
+  await store.applicationStatus.set(web.id, { syncStatus: 'OutOfSync', health: 'Degraded', revision: 'b'.repeat(40), resources: [] });
+  const [record] = await syncDeploymentHistory(store).list({ since: new Date(day0), service: 'web' });
+  assert.equal(record?.healthy, true);
+  await store.applicationStatus.set(web.id, { syncStatus: 'Synced', health: 'Degraded', revision: 'a'.repeat(40), resources: [] });
 });
 
 it('filters by service and environment', async () => {

@@ -10,7 +10,9 @@ const PAGE = 200;
  * the application's service (else its name), environment = the
  * application's environment (else its destination namespace); a rollback
  * when the sync was started by a rollback; healthy when it succeeded (a
- * sync fails when an apply fails or the application goes Degraded).
+ * sync fails when an apply fails or the application goes Degraded while it
+ * waits for health) and, for the latest deployment, the application is not
+ * Degraded now at that revision.
  * Commit times of the config repository are not known here, so commits are
  * empty and lead time has nothing to measure.
  */
@@ -22,10 +24,15 @@ export function syncDeploymentHistory(store: Store): DeploymentHistory {
       for (const app of await store.applications.list()) {
         const stream = streamOf(app);
         if ((service !== undefined && stream.service !== service) || (environment !== undefined && stream.environment !== environment)) continue;
-        for (const sync of await syncsSince(store, app.id, since.getTime())) {
+        const deployments = (await syncsSince(store, app.id, since.getTime())).flatMap((sync) => {
           const record = deploymentOf(sync, stream);
-          if (record) records.push(record);
-        }
+          return record ? [{ sync, record }] : [];
+        });
+        // Newest first: the application's current health tells whether its latest deployment went Degraded after its sync.
+        const latest = deployments[0];
+        const status = latest ? await store.applicationStatus.get(app.id) : undefined;
+        if (latest && status?.health === 'Degraded' && status.revision === latest.sync.revision) latest.record.healthy = false;
+        records.push(...deployments.map(({ record }) => record));
       }
       return records.sort((a, b) => a.deployedAt.getTime() - b.deployedAt.getTime());
     },
