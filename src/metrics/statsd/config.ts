@@ -13,7 +13,7 @@ export function parseStatsdUrl(text: string): StatsdTarget {
   } catch {
     throw new ConfigError(`TRUNKLINE_STATSD: expected udp://host:port, got "${text}"`);
   }
-  if (url.protocol !== 'udp:' || url.hostname === '' || (url.pathname !== '' && url.pathname !== '/')) {
+  if (url.protocol !== 'udp:' || url.hostname === '' || url.port === '0' || (url.pathname !== '' && url.pathname !== '/')) {
     throw new ConfigError(`TRUNKLINE_STATSD: expected udp://host:port, got "${text}"`);
   }
   return { host: url.hostname.replace(/^\[(.*)\]$/, '$1'), port: url.port === '' ? 8125 : Number(url.port) };

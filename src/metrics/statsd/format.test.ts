@@ -46,4 +46,24 @@ it('reads udp:// targets', () => {
   assert.throws(() => parseStatsdUrl('tcp://localhost:8125'), ConfigError);
   assert.throws(() => parseStatsdUrl('localhost:8125'), ConfigError);
   assert.throws(() => parseStatsdUrl('udp://host:8125/path'), ConfigError);
+  assert.throws(() => parseStatsdUrl('udp://host:0'), ConfigError);
+});
+
+it('reads any TRUNKLINE_STATSD value into a target or a ConfigError', () => {
+  fc.assert(
+    fc.property(fc.oneof(
+        fc.string(),
+        fc
+          .tuple(fc.constantFrom('udp', 'tcp'), fc.constantFrom('localhost', '10.0.0.7', '[::1]', 'statsd.example', ''), fc.integer({ min: -1, max: 70_000 }), fc.constantFrom('', '/', '/x'))
+          .map(([scheme, host, port, path]) => `${scheme}://${host}${port < 0 ? '' : `:${port}`}${path}`),
+      ), (text) => {
+      try {
+        const target = parseStatsdUrl(text);
+        assert.ok(target.host.length > 0);
+        assert.ok(Number.isInteger(target.port) && target.port >= 1 && target.port <= 65535);
+      } catch (error) {
+        assert.ok(error instanceof ConfigError, String(error));
+      }
+    }),
+  );
 });
