@@ -13,6 +13,7 @@ const allowed = {
   access: ['core', 'store'],
   artifacts: ['core'],
   builds: ['core', 'store', 'pipeline', 'runner', 'git'],
+  environments: ['core', 'store', 'git', 'kube', 'gitops', 'access', 'artifacts'],
   metrics: ['core'],
 };
 

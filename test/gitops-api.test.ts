@@ -110,6 +110,13 @@ describe('applications API', () => {
     const differs = await call('viewer', 'GET', '/api/applications/web');
     assert.equal(differs.body.status.syncStatus, 'OutOfSync');
     assert.match(differs.body.resources[0]?.diff ?? '', /-\s+colour: blue[\s\S]*\+\s+colour: red/);
+    // The exact prediction asks the API server (dry run) and changes nothing.
+    const predicted = await call<{ kind: string; action: string; diff?: string }[]>('viewer', 'GET', '/api/applications/web/prediction');
+    assert.equal(predicted.status, 200, JSON.stringify(predicted.body));
+    assert.deepEqual(predicted.body.map((p) => [p.kind, p.action]), [['ConfigMap', 'update']]);
+    assert.match(predicted.body[0]?.diff ?? '', /-\s*colour: blue\n\+\s*colour: red/);
+    assert.equal((await call('viewer', 'GET', '/api/applications/web/prediction?force=maybe')).status, 400);
+    assert.equal((await call('viewer', 'GET', '/api/applications/web')).body.status.syncStatus, 'OutOfSync', 'a prediction applies nothing');
     await controller.waitForSync((await call('developer', 'POST', '/api/applications/web/sync', {})).body.id);
 
     const rollback = await call('developer', 'POST', '/api/applications/web/rollback', { revision: first });

@@ -22,6 +22,7 @@ import { TestRepo } from './helpers/git-repo.ts';
 import { waitFor } from './helpers/wait.ts';
 
 const realKubeconfig = process.env.TRUNKLINE_TEST_KUBECONFIG;
+const stuckImage = 'registry.invalid/never-pulls';
 const run = randomBytes(3).toString('hex');
 
 /** Counts the calls the controller makes, whatever the cluster. */
@@ -84,13 +85,13 @@ describe('gitops controller', () => {
   const clients: CountingClient[] = [];
   const controllers: GitopsController[] = [];
 
-  const controller = (options: { selfHealBackoffMs?: number } = {}) => {
+  const controller = (options: { selfHealBackoffMs?: number; resyncIntervalMs?: number; healthTimeoutMs?: number } = {}) => {
     const c = new GitopsController({
       store: gstore,
       dataDir,
-      resyncIntervalMs: 0,
+      resyncIntervalMs: options.resyncIntervalMs ?? 0,
       retryDelayMs: 50,
-      healthTimeoutMs: 60_000,
+      healthTimeoutMs: options.healthTimeoutMs ?? 60_000,
       selfHealBackoffMs: options.selfHealBackoffMs ?? 50,
       connect: (config) => {
         const client = new CountingClient(createKubeClient({ kubeconfig: config, retry: { attempts: 2 } }));
@@ -144,6 +145,8 @@ describe('gitops controller', () => {
       rollouts = setInterval(() => {
         for (const d of server.objects({ apiVersion: 'apps/v1', kind: 'Deployment' })) {
           const meta = d.metadata as { name: string; namespace: string; generation?: number };
+          // Stands for an image that never pulls: a real cluster never finishes that rollout either.
+          if (JSON.stringify(d.spec).includes(stuckImage)) continue;
           const observed = (d.status as { observedGeneration?: number } | undefined)?.observedGeneration;
           if (observed !== meta.generation) server.completeRollout({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: meta.namespace, name: meta.name });
         }
@@ -304,6 +307,10 @@ describe('gitops controller', () => {
     assert.ok(client.calls.some((x) => x.verb === 'apply-dry-run'));
     assert.equal(((await live('ConfigMap', 'v1', ns, 'settings')) as unknown as { data: Record<string, string> }).data.greeting, 'bonjour');
 
+    const predicted = await c.predict('conflict');
+    assert.deepEqual(predicted.find((p) => p.kind === 'ConfigMap')?.conflicts, [{ field: '.data.greeting', manager: 'someone' }]);
+    assert.equal(predicted.find((p) => p.kind === 'ConfigMap')?.action, 'conflict');
+    assert.match((await c.predict('conflict', { force: true })).find((p) => p.kind === 'ConfigMap')?.diff ?? '', /-\s*greeting: bonjour\n\+\s*greeting: hello/);
     const refused = await finished(c, await c.sync('conflict', {}, 'ada'));
     assert.equal(refused.status, 'Failed');
     assert.match(refused.message ?? '', /\.data\.greeting/);
@@ -312,6 +319,14 @@ describe('gitops controller', () => {
 
     const forced = await finished(c, await c.sync('conflict', { force: true }, 'ada'));
     assert.equal(forced.status, 'Succeeded', forced.message);
+    assert.equal(((await live('ConfigMap', 'v1', ns, 'settings')) as unknown as { data: Record<string, string> }).data.greeting, 'hello');
+
+    // The same conflict again, now settled by the application's own policy rather than the request.
+    await admin.apply({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings', namespace: ns }, data: { greeting: 'hola' } }, { fieldManager: 'someone', force: true });
+    const app = await store.applications.findByName('conflict');
+    await store.applications.update(app?.id ?? '', { syncPolicy: { force: true } });
+    const byPolicy = await finished(c, await c.sync('conflict', {}, 'ada'));
+    assert.equal(byPolicy.status, 'Succeeded', byPolicy.message);
     assert.equal(((await live('ConfigMap', 'v1', ns, 'settings')) as unknown as { data: Record<string, string> }).data.greeting, 'hello');
   });
 
@@ -371,6 +386,66 @@ describe('gitops controller', () => {
     assert.equal(history.length, 1);
     assert.equal(history[0]?.triggeredBy, 'ada');
     assert.ok((history[0]?.finishedAt ?? 0) >= (history[0]?.startedAt ?? Infinity));
+  });
+
+  it('a rollout still progressing when the health wait times out fails the sync and is Degraded', async () => {
+    const ns = `gt-stuck-${run}`;
+    const stuck = { 'values.yaml': 'image:\n  repository: registry.k8s.io/pause\n  tag: "3.10"\n', 'release.yaml': `image:\n  repository: ${stuckImage}\n  tag: "1.0"\n` };
+    commit({ ...prefix('apps/stuck', manifests(ns)), ...prefix('apps/stuck/svc', stuck) }, 'stuck app');
+    const c = controller({ healthTimeoutMs: 1500 });
+    await c.start();
+    await createApp('stuck', 'apps/stuck', ns, {});
+    const done = await finished(c, await c.sync('stuck', {}, 'ada'));
+    assert.equal(done.status, 'Failed');
+    assert.match(done.message ?? '', /timed out waiting for health \(Progressing\)/);
+    const degraded = await waitFor(async () => {
+      await c.reconcile('stuck');
+      const s = await status('stuck');
+      return s?.health === 'Degraded' ? s : undefined;
+    }, 'stuck app Degraded');
+    assert.match(degraded.message ?? '', /rollout not healthy when sync 1 stopped waiting/);
+  });
+
+  it('the periodic resync applies a commit nobody announced', async () => {
+    const ns = `gt-resync-${run}`;
+    commit({ ...prefix('apps/resync', manifests(ns)), ...prefix('apps/resync/svc', service('1.0')) }, 'resync app');
+    const c = controller({ resyncIntervalMs: 300 });
+    await createApp('resync', 'apps/resync', ns, { automated: true });
+    await c.start();
+    await waitFor(async () => (await status('resync'))?.syncStatus === 'Synced', 'resync app synced');
+    commit(prefix('apps/resync/svc', service('2.0')), 'bump without a webhook');
+    // No configChanged: only the jittered periodic resync can notice.
+    await waitFor(async () => {
+      const d = (await live('Deployment', 'apps/v1', ns, 'svc')) as { spec: { template: { spec: { containers: { image: string }[] } } } } | undefined;
+      return d?.spec.template.spec.containers[0]?.image.endsWith(':2.0');
+    }, 'resync applied 2.0');
+  });
+
+  it('after a restart, prunes an object whose kind has left git entirely', async () => {
+    const ns = `gt-gone-${run}`;
+    // A Role: a kind the controller only watches because this app's git held one.
+    const role = 'apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata:\n  name: reader\nrules:\n  - apiGroups: [""]\n    resources: [configmaps]\n    verbs: [get, list]\n';
+    commit({ ...prefix('apps/gone', manifests(ns)), 'apps/gone/role.yaml': role }, 'app with a role');
+    const first = controller();
+    await first.start();
+    await createApp('gone', 'apps/gone', ns, {});
+    const synced = await finished(first, await first.sync('gone', {}, 'ada'));
+    assert.equal(synced.status, 'Succeeded', synced.message);
+    await waitFor(async () => (await status('gone'))?.syncStatus === 'Synced', 'gone synced');
+    await first.stop();
+
+    remove('apps/gone/role.yaml', 'drop the role');
+    const second = controller();
+    await second.start();
+    await second.configChanged(bare);
+    const reported = await waitFor(async () => {
+      const s = await status('gone');
+      return s?.syncStatus === 'OutOfSync' ? s : undefined;
+    }, 'the Role reported as extra');
+    assert.match(reported.message ?? '', /Role/);
+    const pruned = await finished(second, await second.sync('gone', { prune: true }, 'ada'));
+    assert.equal(pruned.status, 'Succeeded', pruned.message);
+    await waitFor(async () => (await live('Role', 'rbac.authorization.k8s.io/v1', ns, 'reader')) === undefined, 'Role pruned');
   });
 });
 

@@ -3,6 +3,7 @@ import type { PlanPipeline } from '../pipeline/index.ts';
 import type { StageRecord } from '../store/index.ts';
 import { updateBuild } from './update-build.ts';
 import { STAGE_JOB, type BuildDeps, type StageJobPayload } from './deps.ts';
+import { stageLabels } from './routing.ts';
 import { buildStatusOf, isFailed, isFinished } from './status.ts';
 
 /**
@@ -45,7 +46,7 @@ async function queueStage(deps: BuildDeps, stage: StageRecord): Promise<boolean>
   await deps.store.jobs.enqueue({
     kind: STAGE_JOB,
     payload,
-    labels: stage.labels,
+    labels: stageLabels(stage.plan as PlanPipeline),
     ...(stage.concurrencyLimit ? { concurrencyKey: `${build.repoId}/${stage.name}`, concurrencyLimit: stage.concurrencyLimit } : {}),
   });
   deps.queued.notify();

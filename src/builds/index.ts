@@ -7,3 +7,6 @@ export { LiveLogs } from './live.ts';
 export type { LiveEvent } from './live.ts';
 export { RESTART_REASON } from './recovery.ts';
 export { isFinished } from './status.ts';
+export type { RemoteStages, RemoteRunner, RemoteAssignment } from './remote.ts';
+export { hostOs, hostArchitecture } from './routing.ts';
+export type { WorkerTraits } from './routing.ts';

@@ -2,7 +2,7 @@ import type { StageRecord } from '../store/index.ts';
 import { advanceBuild } from './advance.ts';
 import { scheduleBuild } from './schedule.ts';
 import { STAGE_JOB, type BuildDeps, type StageJobPayload } from './deps.ts';
-import { abandonStage } from './worker.ts';
+import { abandonStage } from './stage-run.ts';
 
 export const RESTART_REASON = 'server restarted';
 

@@ -17,6 +17,7 @@ import { isFinished } from './status.ts';
 import { triggerBuild, type TriggerRequest } from './trigger.ts';
 import { Wakeup } from './wakeup.ts';
 import { StageWorker, type WorkerOptions } from './worker.ts';
+import { RemoteStages } from './remote.ts';
 
 export interface BuildServiceOptions {
   store: Store;
@@ -41,6 +42,8 @@ export class BuildService {
   readonly changes = new BuildChanges();
   private readonly deps: BuildDeps;
   private readonly worker: StageWorker;
+  /** Stages run by remote runners. */
+  readonly remote: RemoteStages;
   private readonly owner: string;
   private readonly backendFor: WorkerOptions['backendFor'];
 
@@ -59,6 +62,12 @@ export class BuildService {
     this.owner = options.worker.owner;
     this.backendFor = options.worker.backendFor;
     this.worker = new StageWorker(this.deps, options.worker);
+    this.remote = new RemoteStages(this.deps, {
+      leaseMs: this.worker.leaseMs,
+      stepTimeoutMs: options.worker.stepTimeoutMs,
+      logLimitBytes: options.worker.logLimitBytes,
+      stageAccess: options.worker.stageAccess,
+    });
     const statuses = new CommitStatusPublisher(options.store, options.server, options.logger);
     this.changes.subscribe((build) => void statuses.publish(build));
   }

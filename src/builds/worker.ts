@@ -1,23 +1,33 @@
-import { messageOf, type Logger } from '../core/index.ts';
+import type { Logger } from '../core/index.ts';
 import type { PlanPipeline } from '../pipeline/index.ts';
 import { runPipeline, type Backend } from '../runner/index.ts';
 import type { BuildRecord, JobRecord, StageRecord } from '../store/index.ts';
-import { advanceBuild } from './advance.ts';
-import { updateBuild } from './update-build.ts';
 import { STAGE_JOB, type BuildDeps, type StageJobPayload } from './deps.ts';
 import { recordingObserver } from './observer.ts';
-import { isFinished } from './status.ts';
+import { claimLabels, type WorkerTraits } from './routing.ts';
+import { beginStage, breakStage, finishStage, prepareStage, settleExpiredLeases, type StageAccess } from './stage-run.ts';
+
+export type { StageAccess } from './stage-run.ts';
+export { abandonStage } from './stage-run.ts';
 
 export interface WorkerOptions {
   /** Job owner name; stable across restarts of the same server. */
   owner: string;
-  /** Stages run at once. */
+  /** Stages run at once; 0 leaves all work to runners. */
   capacity: number;
   /** The backend for a pipeline; rejects with `ConfigError` naming the type when none can run it. */
   backendFor(pipeline: PlanPipeline): Promise<Backend>;
+  /**
+   * What this machine offers for routing. Its `types` may list types no
+   * backend here runs, so that such a pipeline errors with the reason
+   * rather than waiting for a runner (see `localTypes`).
+   */
+  traits(): Promise<WorkerTraits>;
   stepTimeoutMs: number;
   logLimitBytes: number;
   leaseMs?: number;
+  /** Lost leases: `requeue` runs the stage again elsewhere (up to 3 leases), else it fails with the reason. */
+  lostStages?: 'fail' | 'requeue';
   /**
    * What a stage's steps get from Trunkline itself: plain variables and
    * short-lived credentials (masked), released when the stage ends.
@@ -30,16 +40,9 @@ export interface WorkerOptions {
 /**
  * Claims stage jobs from the durable queue and runs them, up to `capacity`
  * at once. It is woken as soon as a job is queued in this process; the poll
- * interval only matters for work queued elsewhere.
+ * interval only matters for work queued elsewhere. It also settles leases
+ * that expired, its own or remote runners'.
  */
-export interface StageAccess {
-  environment: Record<string, string>;
-  credentials: Record<string, string>;
-  release(): Promise<void>;
-}
-
-const noAccess: StageAccess = { environment: {}, credentials: {}, release: async () => {} };
-
 export class StageWorker {
   private readonly deps: BuildDeps;
   private readonly options: Required<Omit<WorkerOptions, 'stageAccess'>> & Pick<WorkerOptions, 'stageAccess'>;
@@ -50,8 +53,12 @@ export class StageWorker {
 
   constructor(deps: BuildDeps, options: WorkerOptions) {
     this.deps = deps;
-    this.options = { leaseMs: 30_000, pollMs: 2_000, ...options };
+    this.options = { leaseMs: 30_000, pollMs: 2_000, lostStages: 'fail', ...options };
     this.logger = deps.logger.child({ component: 'worker', owner: options.owner });
+  }
+
+  get leaseMs(): number {
+    return this.options.leaseMs;
   }
 
   start(): void {
@@ -77,11 +84,14 @@ export class StageWorker {
   private async run(): Promise<void> {
     while (!this.stopped) {
       try {
-        await this.failExpiredLeases();
-        while (!this.stopped && this.running.size < this.options.capacity) {
-          const job = await this.deps.store.jobs.claim({ owner: this.options.owner, leaseMs: this.options.leaseMs, kinds: [STAGE_JOB] });
-          if (!job) break;
-          this.track(job);
+        await settleExpiredLeases(this.deps, { requeue: this.options.lostStages === 'requeue', maxAttempts: 3 });
+        if (this.running.size < this.options.capacity) {
+          const labels = claimLabels(await this.options.traits());
+          while (!this.stopped && this.running.size < this.options.capacity) {
+            const job = await this.deps.store.jobs.claim({ owner: this.options.owner, leaseMs: this.options.leaseMs, kinds: [STAGE_JOB], labels });
+            if (!job) break;
+            this.track(job);
+          }
         }
       } catch (error) {
         this.logger.error({ err: error }, 'claiming work failed');
@@ -103,103 +113,41 @@ export class StageWorker {
   }
 
   private async execute(job: JobRecord, signal: AbortSignal): Promise<void> {
-    const { store, clock } = this.deps;
-    const { buildId, stageId } = job.payload as StageJobPayload;
-    const stage = await store.stages.get(stageId);
-    const build = await store.builds.get(buildId);
-    if (stage.status !== 'pending' || isFinished(build.status)) {
-      await store.jobs.complete(job.id, this.options.owner);
-      return;
-    }
-    const logger = this.logger.child({ build: build.id, number: build.number, stage: stage.name });
-    const now = clock.now();
-    await store.stages.update(stage.id, { status: 'running', startedAt: now, machine: this.options.owner });
-    if (build.status === 'pending') await updateBuild(this.deps, build.id, { status: 'running', startedAt: now }, { ifStatus: ['pending'] }).catch(() => {});
-
+    const { owner } = this.options;
+    const begun = await beginStage(this.deps, job, owner, owner);
+    if (!begun) return;
+    const logger = this.logger.child({ build: begun.build.id, number: begun.build.number, stage: begun.stage.name });
     const heartbeat = setInterval(() => {
-      store.jobs.heartbeat(job.id, this.options.owner, this.options.leaseMs).catch((error: unknown) => {
+      this.deps.store.jobs.heartbeat(job.id, owner, this.options.leaseMs).catch((error: unknown) => {
         logger.warn({ err: error }, 'lost the lease of a running stage');
       });
     }, this.options.leaseMs / 3);
     try {
-      const result = await this.runStage(build, stage, signal, logger);
-      await store.stages.update(stage.id, { status: result.status, error: result.error ?? null, finishedAt: clock.now() });
-      await store.jobs.complete(job.id, this.options.owner);
+      const assignment = await prepareStage(this.deps, begun.build, begun.stage, this.options.stageAccess);
+      let result;
+      try {
+        result = await runPipeline({
+          run: { id: begun.stage.id, pipeline: assignment.pipeline },
+          backend: await this.options.backendFor(assignment.pipeline),
+          secrets: assignment.secrets,
+          signal,
+          timeoutMs: assignment.timeoutMs,
+          stepTimeoutMs: this.options.stepTimeoutMs,
+          logLimitBytes: this.options.logLimitBytes,
+          observer: recordingObserver(this.deps, assignment.steps),
+          logger,
+          clock: this.deps.clock,
+          environment: assignment.access.environment,
+          credentials: assignment.access.credentials,
+        });
+      } finally {
+        await assignment.access.release();
+      }
+      await finishStage(this.deps, job, owner, result);
     } catch (error) {
-      await abandonStage(this.deps, stage.id, messageOf(error));
-      await store.jobs.fail(job.id, this.options.owner, messageOf(error));
+      await breakStage(this.deps, job, owner, error);
     } finally {
       clearInterval(heartbeat);
     }
-    await advanceBuild(this.deps, build.id);
-  }
-
-  private async runStage(build: BuildRecord, stage: StageRecord, signal: AbortSignal, logger: Logger) {
-    const { store } = this.deps;
-    const pipeline = stage.plan as PlanPipeline;
-    const backend = await this.options.backendFor(pipeline);
-    const steps = await store.steps.listByStage(stage.id);
-    const secrets = await this.secretsFor(build, pipeline);
-    const repo = await store.repos.get(build.repoId);
-    const access = (await this.options.stageAccess?.(build, stage)) ?? noAccess;
-    try {
-      return await runPipeline({
-        run: { id: stage.id, pipeline },
-        backend,
-        secrets,
-        signal,
-        timeoutMs: (pipeline.timeoutSeconds ? pipeline.timeoutSeconds * 1000 : undefined) ?? repo.timeoutMinutes * 60_000,
-        stepTimeoutMs: this.options.stepTimeoutMs,
-        logLimitBytes: this.options.logLimitBytes,
-        observer: recordingObserver(this.deps, steps),
-        logger,
-        clock: this.deps.clock,
-        environment: access.environment,
-        credentials: access.credentials,
-      });
-    } finally {
-      await access.release();
-    }
-  }
-
-  /** Secret values the pipeline refers to; pull requests only get those allowed for them. */
-  private async secretsFor(build: BuildRecord, pipeline: PlanPipeline): Promise<Record<string, string>> {
-    const { store } = this.deps;
-    const wanted = new Set([...pipeline.steps, ...pipeline.services].flatMap((step) => step.secrets.map((ref) => ref.secret)));
-    if (wanted.size === 0) return {};
-    let names = [...wanted];
-    if (build.event === 'pull_request') {
-      const allowed = new Set((await store.secrets.list(build.repoId)).filter((s) => s.allowPullRequest).map((s) => s.name));
-      names = names.filter((name) => allowed.has(name));
-    }
-    return store.secrets.reveal(build.repoId, names);
-  }
-
-  /** Stages whose runner stopped renewing its lease are failed, never left hanging. */
-  private async failExpiredLeases(): Promise<void> {
-    const expired = await this.deps.store.jobs.expireLeases(this.deps.clock.now(), { requeue: false });
-    for (const job of expired) {
-      const { buildId, stageId } = job.payload as StageJobPayload;
-      const reason = `runner ${job.leaseOwner ?? 'unknown'} stopped responding (lease expired)`;
-      await abandonStage(this.deps, stageId, reason);
-      await advanceBuild(this.deps, buildId);
-    }
-  }
-}
-
-/** Marks a stage that can no longer finish as errored, with its unfinished steps. */
-export async function abandonStage(deps: BuildDeps, stageId: string, reason: string): Promise<void> {
-  const { store, clock } = deps;
-  const stage = await store.stages.get(stageId);
-  if (!isFinished(stage.status)) await store.stages.update(stageId, { status: 'error', error: reason, finishedAt: clock.now() });
-  for (const step of await store.steps.listByStage(stageId)) {
-    if (isFinished(step.status)) continue;
-    const record = await store.steps.update(step.id, {
-      status: step.status === 'running' ? 'error' : 'skipped',
-      error: reason,
-      finishedAt: clock.now(),
-    });
-    deps.live.end(step.id);
-    deps.changes.stepFinished(record);
   }
 }

@@ -34,7 +34,11 @@ function program(): Command {
     .option('--server <url>', 'Trunkline server URL (env TRUNKLINE_SERVER, default http://127.0.0.1:8080)')
     .option('--token <token>', 'API token (env TRUNKLINE_TOKEN, default the local admin token)');
 
-  cli.command('up').description('start Trunkline with embedded defaults and print how to use it').action(run(() => serverCommand({ guide: true })));
+  cli
+    .command('up')
+    .description('start Trunkline with embedded defaults, seed the demo on a fresh data folder, and print how to use it')
+    .option('--no-demo', 'do not seed the demo repositories on first start')
+    .action(run((options: { demo: boolean }) => serverCommand({ guide: true, demo: options.demo })));
   cli.command('server').description('start the Trunkline server (configured by TRUNKLINE_* variables)').action(run(() => serverCommand({ guide: false })));
 
   cli

@@ -74,7 +74,11 @@ function describe(issue: z.core.$ZodIssue, value: unknown, path: readonly (strin
   // A schema's own wording wins over zod's generic one.
   if (issue.code === 'invalid_type' && issue.message.startsWith('Invalid input')) return `expected ${issue.expected}, got ${kindOf(valueAt(value, path))}`;
   if (issue.code === 'invalid_format' && issue.format === 'regex') {
-    return issue.message.startsWith('Invalid string') ? `expected a string matching ${String(issue.pattern)}` : `expected ${issue.message}`;
+    if (issue.message.startsWith('Invalid string')) return `expected a string matching ${String(issue.pattern)}`;
+    return issue.message.startsWith('expected') ? issue.message : `expected ${issue.message}`;
+  }
+  if (issue.code === 'invalid_value' && issue.message.startsWith('Invalid option')) {
+    return `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}, got ${kindOf(valueAt(value, path))}`;
   }
   return issue.message;
 }

@@ -10,6 +10,7 @@ export * from './writeback/index.ts';
 export { GitopsController } from './controller/controller.ts';
 export type { GitopsControllerOptions, SyncRequest, RollbackResult } from './controller/controller.ts';
 export type { Assessment, ResourceStatus } from './controller/assess.ts';
+export type { Prediction, PredictedAction } from './controller/predict.ts';
 export { ClusterCache, commonKinds } from './cache/cluster-cache.ts';
 export { ConfigSources } from './source/config-sources.ts';
 export { advanceSync, FIELD_MANAGER } from './sync/advance.ts';

@@ -6,6 +6,9 @@ import { execBackend } from './exec/definition.ts';
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each definition has its own config type
 export const backends: readonly BackendDefinition<any>[] = [execBackend];
 
+/** The pipeline types Drone knows, whether or not a backend here runs them. */
+export const knownPipelineTypes: readonly string[] = ['exec', 'docker', 'kubernetes', 'ssh', 'digitalocean', 'macstadium', 'vm'];
+
 /** What would run the pipeline types Drone knows, for errors about a missing backend. */
 const missingBackends: Record<string, { long: string; short: string }> = {
   docker: { long: 'the container backend (docker or podman)', short: 'the container backend' },

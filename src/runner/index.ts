@@ -14,7 +14,7 @@ export type {
   PlanPipelineResult,
   SkippedPipelineResult,
 } from './results.ts';
-export { backends, selectBackend } from './backends.ts';
+export { backends, selectBackend, knownPipelineTypes } from './backends.ts';
 export { BackendPool } from './pool.ts';
 export type { BackendPoolOptions } from './pool.ts';
 export { execBackend } from './exec/definition.ts';

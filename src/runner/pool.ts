@@ -26,6 +26,11 @@ export class BackendPool {
     this.#options = options;
   }
 
+  /** The pipeline types the registered backends run (available or not). */
+  types(): string[] {
+    return [...new Set((this.#options.backends ?? registeredBackends).flatMap((d) => d.pipelineTypes))];
+  }
+
   for(pipeline: Pick<PlanPipeline, 'type' | 'name'>): Promise<Backend> {
     const definition = selectBackend(pipeline.type, pipeline.name, this.#options.backends ?? registeredBackends);
     let instance = this.#instances.get(definition.id);

@@ -15,7 +15,9 @@ const schema = z.object({
   TRUNKLINE_PUBLIC_URL: z.url().optional(),
   TRUNKLINE_SECRET_KEY: z.string().optional(),
   TRUNKLINE_LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
-  TRUNKLINE_CAPACITY: z.coerce.number().int().min(1).max(256).default(2),
+  TRUNKLINE_CAPACITY: z.coerce.number().int().min(0).max(256).default(2),
+  TRUNKLINE_LEASE_SECONDS: z.coerce.number().min(1).max(3600).default(30),
+  TRUNKLINE_LOST_STAGES: z.enum(['fail', 'requeue']).default('fail'),
   TRUNKLINE_STEP_TIMEOUT_MINUTES: z.coerce.number().positive().default(60),
   TRUNKLINE_LOG_LIMIT_BYTES: z.coerce.number().int().positive().default(5 * 1024 * 1024),
   TRUNKLINE_RUNNER_NAME: z.string().min(1).optional(),
@@ -50,8 +52,12 @@ export interface ServerConfig {
   /** Secret-encryption key; read from or written to `<dataDir>/secret.key` when not set. */
   secretKey?: string;
   logLevel: string;
-  /** Pipelines this server runs at once. */
+  /** Pipelines this server runs at once; 0 leaves them all to remote runners. */
   capacity: number;
+  /** A stage's lease: a runner that does not renew it within this time loses the stage. */
+  leaseMs: number;
+  /** What happens to the stage of a runner that lost its lease. */
+  lostStages: 'fail' | 'requeue';
   stepTimeoutMs: number;
   logLimitBytes: number;
   /** Names this process as a job owner; stable across restarts so a restart can tell its orphans. */
@@ -89,6 +95,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     secretKey: c.TRUNKLINE_SECRET_KEY,
     logLevel: c.TRUNKLINE_LOG_LEVEL,
     capacity: c.TRUNKLINE_CAPACITY,
+    leaseMs: c.TRUNKLINE_LEASE_SECONDS * 1000,
+    lostStages: c.TRUNKLINE_LOST_STAGES,
     stepTimeoutMs: c.TRUNKLINE_STEP_TIMEOUT_MINUTES * 60_000,
     logLimitBytes: c.TRUNKLINE_LOG_LIMIT_BYTES,
     runnerName: c.TRUNKLINE_RUNNER_NAME,

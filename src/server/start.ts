@@ -3,10 +3,10 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { ensureAdmin } from '../access/index.ts';
-import { BuildService } from '../builds/index.ts';
+import { BuildService, type WorkerTraits } from '../builds/index.ts';
 import type { Logger } from '../core/index.ts';
-import { BackendPool } from '../runner/index.ts';
-import { openStore } from '../store/index.ts';
+import { BackendPool, knownPipelineTypes } from '../runner/index.ts';
+import { openStore, type Store } from '../store/index.ts';
 import { Registry } from '../artifacts/index.ts';
 import { existsSync } from 'node:fs';
 import { GitHost } from '../git/index.ts';
@@ -53,7 +53,10 @@ export async function startServer(config: ServerConfig, logger: Logger = pino({ 
     worker: {
       owner: config.runnerName ?? `${hostname()}:${config.dataDir}`,
       capacity: config.capacity,
+      leaseMs: config.leaseMs,
+      lostStages: config.lostStages,
       backendFor: (pipeline) => backends.for(pipeline),
+      traits: localTraits(store, backends),
       stepTimeoutMs: config.stepTimeoutMs,
       logLimitBytes: config.logLimitBytes,
       stageAccess: await stageAccessProvider(store, server, config.dataDir),
@@ -106,4 +109,14 @@ function collectGarbagePeriodically(registry: Registry, logger: Logger): NodeJS.
   }, 60 * 60 * 1000);
   timer.unref();
   return timer;
+}
+
+/**
+ * The local worker's types: with no remote runner registered, every type
+ * (a pipeline no backend here runs then errors with the reason at once);
+ * with runners, only the types this machine's backends run, leaving the
+ * rest to them.
+ */
+function localTraits(store: Store, backends: BackendPool): () => Promise<WorkerTraits> {
+  return async () => ({ types: (await store.runners.count()) > 0 ? backends.types() : [...new Set([...backends.types(), ...knownPipelineTypes])] });
 }

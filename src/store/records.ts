@@ -182,6 +182,17 @@ export interface TokenRecord {
 
 export type JobStatus = 'queued' | 'leased' | 'done' | 'failed';
 
+/** A remote runner (`trunkline runner`): its token is stored hashed only. */
+export interface RunnerRecord {
+  id: string;
+  name: string;
+  /** Labels it offered when it last asked for work. */
+  labels: Record<string, string>;
+  createdAt: number;
+  lastSeenAt?: number;
+  version?: string;
+}
+
 export interface JobRecord {
   id: string;
   kind: string;
@@ -281,6 +292,8 @@ export interface SyncPolicy {
   prune: boolean;
   /** Revert drift made in the cluster. */
   selfHeal: boolean;
+  /** Take fields another field manager owns (server-side apply `force`) on every sync; otherwise conflicts fail the sync. */
+  force: boolean;
 }
 
 /** Binds a source in a config repository to a namespace of a cluster. */

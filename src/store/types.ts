@@ -18,6 +18,7 @@ import type {
   CommitStatusRecord,
   CommitStatusState,
   JobRecord,
+  RunnerRecord,
   JobStatus,
   LogLine,
   RepoProvider,
@@ -47,6 +48,7 @@ export interface Store {
   readonly users: UserRepository;
   readonly tokens: TokenRepository;
   readonly jobs: JobRepository;
+  readonly runners: RunnerRepository;
   readonly deliveries: DeliveryRepository;
   readonly commitStatuses: CommitStatusRepository;
   readonly artifacts: ArtifactRepository;
@@ -341,9 +343,10 @@ export interface ClaimOptions {
   kinds?: readonly string[];
   /**
    * The claimer's labels: a job is only claimed when each of its labels is
-   * present here with the same value. Omitted: labels are not considered.
+   * present here with the same value (or, for a list, one of its values).
+   * Omitted: labels are not considered.
    */
-  labels?: Record<string, string>;
+  labels?: Record<string, string | readonly string[]>;
   now?: number;
 }
 
@@ -368,6 +371,17 @@ export interface JobListQuery {
  * held by one owner until it completes, fails, requeues or lets the lease
  * expire. Every transition that is not the owner's fails with `ConflictError`.
  */
+export interface RunnerRepository {
+  /** The plaintext token is returned once. */
+  create(name: string): Promise<{ runner: RunnerRecord; token: string }>;
+  authenticate(token: string): Promise<RunnerRecord | undefined>;
+  /** Records that it asked for work, with its labels. */
+  seen(id: string, details: { labels: Record<string, string>; version?: string }): Promise<void>;
+  list(): Promise<RunnerRecord[]>;
+  count(): Promise<number>;
+  delete(name: string): Promise<void>;
+}
+
 export interface JobRepository {
   enqueue(input: JobInput): Promise<JobRecord>;
   /**

@@ -16,7 +16,7 @@ const ignoreRule = z.strictObject({
   jqPathExpressions: z.array(z.string()).optional(),
 });
 
-const syncPolicy = z.strictObject({ automated: z.boolean().optional(), prune: z.boolean().optional(), selfHeal: z.boolean().optional() });
+const syncPolicy = z.strictObject({ automated: z.boolean().optional(), prune: z.boolean().optional(), selfHeal: z.boolean().optional(), force: z.boolean().optional() });
 
 export const clusterInputSchema = z
   .strictObject({

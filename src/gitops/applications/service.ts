@@ -10,6 +10,7 @@ import { createKubeClient } from '../../kube/index.ts';
 import type { ApplicationPatch, ApplicationRecord, ApplicationStatusRecord, ClusterRecord, GitopsStore, SyncRecord } from '../contract.ts';
 import type { GitopsController, RollbackResult, SyncRequest } from '../controller/controller.ts';
 import type { ResourceStatus } from '../controller/assess.ts';
+import type { Prediction } from '../controller/predict.ts';
 import { rulePathsValid } from './ignore-check.ts';
 import { applicationInputSchema, applicationPatchSchema, clusterInputSchema, clusterPatchSchema, rollbackSchema, syncRequestSchema } from './schemas.ts';
 
@@ -163,6 +164,12 @@ export class Applications {
   sync(name: string, body: unknown, by: string): Promise<SyncRecord> {
     const request: SyncRequest = parse(syncRequestSchema, body, 'sync request');
     return this.#controller.sync(name, request, by);
+  }
+
+  /** The exact prediction of a sync, by server-side apply dry run. */
+  async predict(name: string, options: { force?: boolean } = {}): Promise<Prediction[]> {
+    await this.#find(name);
+    return this.#controller.predict(name, options);
   }
 
   rollback(name: string, body: unknown, by: string): Promise<RollbackResult> {

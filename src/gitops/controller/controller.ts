@@ -25,6 +25,8 @@ import type { SyncContext } from '../sync/advance.ts';
 import { ConfigRepositories, defaultIdentity, revertTo } from '../writeback/index.ts';
 import type { Identity } from '../writeback/index.ts';
 import { assess, desiredOf } from './assess.ts';
+import { predictSync } from './predict.ts';
+import type { Prediction } from './predict.ts';
 import type { Assessment } from './assess.ts';
 
 export interface GitopsControllerOptions {
@@ -86,6 +88,7 @@ export class GitopsController {
   readonly #clusters = new Map<string, Promise<ClusterCache>>();
   readonly #slots = new Map<string, Slot>();
   readonly #lastStatus = new Map<string, string>();
+  readonly #kindsRestored = new Set<string>();
   readonly #assessments = new Map<string, Assessment>();
   readonly #runs = new Map<string, Promise<SyncRecord>>();
   readonly #wakers = new Map<string, Set<() => void>>();
@@ -157,6 +160,19 @@ export class GitopsController {
   async reconcile(name: string): Promise<Assessment | undefined> {
     await this.#kick(name);
     return this.#assessments.get(name);
+  }
+
+  /**
+   * What a sync would do, exactly, as the API server answers a server-side
+   * apply dry run of every desired object (see `predict.ts`).
+   */
+  async predict(name: string, options: { force?: boolean } = {}): Promise<Prediction[]> {
+    const app = await this.#store.applications.findByName(name);
+    if (!app) throw new NotFoundError(`no application "${name}"`);
+    const assessment = await this.reconcile(name);
+    if (!assessment) throw new ConflictError(`application "${name}" could not be assessed: ${(await this.#store.applicationStatus.get(app.id))?.message ?? 'see its status'}`);
+    const cache = await this.#cluster(app.destination.clusterId);
+    return predictSync(app, assessment, cache.client, options);
   }
 
   /** The last assessment of an application in this process (resources with their diffs). */
@@ -235,6 +251,7 @@ export class GitopsController {
     if (!app) {
       this.#assessments.delete(name);
       this.#lastStatus.delete(name);
+      this.#kindsRestored.delete(name);
       return;
     }
     let assessment: Assessment;
@@ -242,8 +259,8 @@ export class GitopsController {
       const cache = await this.#cluster(app.destination.clusterId);
       const commit = await this.sources.resolve(app.source.repoUrl, app.source.revision);
       const desired = await desiredOf(app, this.sources, commit);
-      await cache.watch(desired);
-      assessment = assess(app, commit, desired, cache, this.#options.registry);
+      await cache.watch([...desired, ...(await this.#kindsLastSeen(app))]);
+      assessment = await this.#rolloutDeadline(app, assess(app, commit, desired, cache, this.#options.registry));
     } catch (error) {
       this.#assessments.delete(name);
       await this.#writeStatus(app, { syncStatus: 'Unknown', health: 'Unknown', message: messageOf(error), resources: [] });
@@ -258,6 +275,36 @@ export class GitopsController {
       resources: assessment.resources,
     });
     if (assessment.syncStatus === 'OutOfSync' && app.syncPolicy.automated) await this.#autoSync(app, assessment);
+  }
+
+  /**
+   * Kinds the app's stored status listed, read once per app in this process:
+   * after a restart, a kind that has since left git is still watched, so its
+   * objects show as extra and can be pruned.
+   */
+  async #kindsLastSeen(app: ApplicationRecord): Promise<{ apiVersion: string; kind: string }[]> {
+    if (this.#kindsRestored.has(app.name)) return [];
+    this.#kindsRestored.add(app.name);
+    const stored = await this.#store.applicationStatus.get(app.id);
+    const resources = Array.isArray(stored?.resources) ? (stored.resources as unknown[]) : [];
+    const kinds = new Map<string, { apiVersion: string; kind: string }>();
+    for (const r of resources) {
+      const { apiVersion, kind } = (r ?? {}) as { apiVersion?: unknown; kind?: unknown };
+      if (typeof apiVersion === 'string' && typeof kind === 'string') kinds.set(`${apiVersion}/${kind}`, { apiVersion, kind });
+    }
+    return [...kinds.values()];
+  }
+
+  /**
+   * A rollout still progressing after its sync stopped waiting (the health
+   * timeout) is Degraded, as `kubectl rollout status` gives up: the last
+   * sync of this revision says so. Only read while something progresses.
+   */
+  async #rolloutDeadline(app: ApplicationRecord, assessment: Assessment): Promise<Assessment> {
+    if (assessment.health !== 'Progressing') return assessment;
+    const last = (await this.#store.syncs.listByApp(app.id, { limit: 5 })).find((s) => !s.dryRun);
+    if (!last || last.revision !== assessment.commit || (last.state as { healthTimedOut?: boolean } | null)?.healthTimedOut !== true) return assessment;
+    return { ...assessment, health: 'Degraded', message: `${assessment.message ? `${assessment.message}; ` : ''}rollout not healthy when sync ${last.number} stopped waiting: ${last.message ?? ''}`.trim() };
   }
 
   /** Stores the status only when it differs from the last one written: an unchanged app costs no write. */
@@ -337,7 +384,7 @@ export class GitopsController {
       phase: 'plan',
       dryRun: request.dryRun ?? false,
       prune: request.prune ?? app.syncPolicy.prune,
-      force: request.force ?? false,
+      force: request.force ?? app.syncPolicy.force,
       triggeredBy: by,
       ...(request.reason ? { reason: request.reason } : {}),
       owner: this.owner,

@@ -4,3 +4,4 @@ export type { IgnoreRule } from './ignore.ts';
 export { objectKey } from './key.ts';
 export { parseQuantity, sameQuantity } from './quantity.ts';
 export { unifiedDiff } from './text-diff.ts';
+export { stripServerFields } from './strip.ts';

@@ -188,7 +188,9 @@ async function waitStep(ctx: SyncContext, record: SyncRecord, state: SyncState):
   const health = healthOf(ctx, state.watched);
   if (health.status === 'Healthy') return finish(ctx, record, state, 'Succeeded', `${summary}; healthy`);
   if (health.status === 'Degraded') return finish(ctx, record, state, 'Failed', `${summary}; degraded: ${health.message}`);
-  if (now >= state.waitUntil) return finish(ctx, record, state, 'Failed', `${summary}; timed out waiting for health (${health.status}): ${health.message}`);
+  if (now >= state.waitUntil) {
+    return finish(ctx, record, { ...state, healthTimedOut: true }, 'Failed', `${summary}; timed out waiting for health (${health.status}): ${health.message}`);
+  }
   return record;
 }
 

@@ -50,6 +50,8 @@ export interface SyncState {
   waitUntil?: number;
   changed: ObjectChange[];
   conflicts: Conflict[];
+  /** Set when the wait gave up with the objects still progressing: the rollout is then Degraded. */
+  healthTimedOut?: boolean;
 }
 
 const objectRef = z.object({ apiVersion: z.string(), kind: z.string(), name: z.string(), namespace: z.string().optional() });
@@ -65,6 +67,7 @@ const stateSchema = z.object({
   waitUntil: z.number().optional(),
   changed: z.array(z.looseObject({ key: z.string(), action: z.enum(['created', 'configured', 'pruned']) })),
   conflicts: z.array(z.object({ key: z.string(), field: z.string(), manager: z.string() })),
+  healthTimedOut: z.boolean().optional(),
 });
 
 export function initialState(): SyncState {

@@ -6,6 +6,7 @@ import { parseInput } from '../input.ts';
 
 const named = z.object({ name: z.string().min(1).max(63) });
 const page = z.object({ limit: z.coerce.number().int().min(1).max(200).optional(), before: z.coerce.number().int().min(1).optional() });
+const predictionQuery = z.strictObject({ force: z.enum(['true', 'false']).transform((v) => v === 'true').optional() });
 
 /**
  * Clusters and GitOps applications. Reading needs `read`; defining clusters
@@ -64,6 +65,14 @@ export function applicationRoutes(app: FastifyInstance, { store, applications }:
     await guard(store, request, 'repo.update');
     await applications.delete(parseInput(named, request.params, 'application path').name);
     return reply.status(204).send();
+  });
+
+  // Read-only for the cluster (dry runs), but one API request per object: only on request.
+  app.get('/api/applications/:name/prediction', async (request) => {
+    await guard(store, request, 'read');
+    const { name } = parseInput(named, request.params, 'application path');
+    const { force } = parseInput(predictionQuery, request.query, 'query');
+    return applications.predict(name, { force });
   });
 
   app.get('/api/applications/:name/syncs', async (request) => {

@@ -51,7 +51,7 @@ test('create and read back an application', async () => {
     name: 'api-staging',
     source: { repoUrl: 'acme/config', path: 'envs/api-staging', revision: 'main' },
     destination: { clusterId: staging.id, namespace: 'api' },
-    syncPolicy: { automated: true, prune: false, selfHeal: true },
+    syncPolicy: { automated: true, prune: false, selfHeal: true, force: false },
     environment: 'staging',
     service: 'api',
     ignoreDifferences: ignoreReplicas,
@@ -63,7 +63,7 @@ test('create and read back an application', async () => {
   assert.equal(await store.applications.findByName('api-nope'), undefined);
 
   const manual = await store.applications.create(app('api-production', production.id));
-  assert.deepEqual(manual.syncPolicy, { automated: false, prune: false, selfHeal: false });
+  assert.deepEqual(manual.syncPolicy, { automated: false, prune: false, selfHeal: false, force: false });
   assert.deepEqual(manual.ignoreDifferences, []);
   assert.equal('environment' in manual, false, 'absent optional fields are left out');
 });
@@ -98,7 +98,7 @@ test('update changes the given fields and clears optional ones with null', async
   const after = await store.applications.update(before.id, {
     source: { revision: 'release-1' },
     destination: { clusterId: production.id },
-    syncPolicy: { prune: true, selfHeal: false },
+    syncPolicy: { prune: true, selfHeal: false, force: true },
     environment: null,
     ignoreDifferences: [],
   });
@@ -107,7 +107,7 @@ test('update changes the given fields and clears optional ones with null', async
     name: 'api-staging',
     source: { ...before.source, revision: 'release-1' },
     destination: { clusterId: production.id, namespace: 'api' },
-    syncPolicy: { automated: true, prune: true, selfHeal: false },
+    syncPolicy: { automated: true, prune: true, selfHeal: false, force: true },
     service: 'api',
     ignoreDifferences: [],
     createdAt: 1_000,

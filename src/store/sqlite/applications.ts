@@ -29,8 +29,8 @@ export class SqliteApplicationRepository implements ApplicationRepository {
     try {
       this.#db.run(
         `INSERT INTO applications (id, name, repo_url, path, revision, cluster_id, namespace, automated, prune,
-           self_heal, environment, service, ignore_differences, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+           self_heal, force, environment, service, ignore_differences, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         [
           id,
           input.name,
@@ -42,6 +42,7 @@ export class SqliteApplicationRepository implements ApplicationRepository {
           flag(input.syncPolicy?.automated),
           flag(input.syncPolicy?.prune),
           flag(input.syncPolicy?.selfHeal),
+          flag(input.syncPolicy?.force),
           nullable(input.environment),
           nullable(input.service),
           ignoreDifferences,
@@ -90,6 +91,7 @@ export class SqliteApplicationRepository implements ApplicationRepository {
       automated: syncPolicy?.automated === undefined ? undefined : flag(syncPolicy.automated),
       prune: syncPolicy?.prune === undefined ? undefined : flag(syncPolicy.prune),
       self_heal: syncPolicy?.selfHeal === undefined ? undefined : flag(syncPolicy.selfHeal),
+      force: syncPolicy?.force === undefined ? undefined : flag(syncPolicy.force),
       environment: patch.environment,
       service: patch.service,
       ignore_differences: patch.ignoreDifferences === undefined ? undefined : ignoreDifferencesText(patch.ignoreDifferences),
@@ -123,7 +125,7 @@ function toApplication(row: Row): ApplicationRecord {
     name: text(row, 'name'),
     source: { repoUrl: text(row, 'repo_url'), path: text(row, 'path'), revision: text(row, 'revision') },
     destination: { clusterId: text(row, 'cluster_id'), namespace: text(row, 'namespace') },
-    syncPolicy: { automated: bool(row, 'automated'), prune: bool(row, 'prune'), selfHeal: bool(row, 'self_heal') },
+    syncPolicy: { automated: bool(row, 'automated'), prune: bool(row, 'prune'), selfHeal: bool(row, 'self_heal'), force: bool(row, 'force') },
     ignoreDifferences: json<unknown[]>(row, 'ignore_differences'),
     createdAt: int(row, 'created_at'),
     updatedAt: int(row, 'updated_at'),

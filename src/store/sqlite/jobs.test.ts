@@ -72,6 +72,10 @@ test('claim honours labels when the claimer gives its own', async () => {
   assert.equal(amd?.id, any.id);
   assert.equal(await store.jobs.claim({ owner: 'amd', leaseMs: 1_000, labels: { arch: 'amd64' } }), undefined);
   assert.equal((await store.jobs.claim({ owner: 'arm', leaseMs: 1_000, labels: { arch: 'arm64' } }))?.id, arm.id);
+
+  const docker = await store.jobs.enqueue({ kind: 'stage', payload: null, labels: { type: 'docker' } });
+  assert.equal(await store.jobs.claim({ owner: 'exec-only', leaseMs: 1_000, labels: { type: ['exec'] } }), undefined);
+  assert.equal((await store.jobs.claim({ owner: 'both', leaseMs: 1_000, labels: { type: ['exec', 'docker'] } }))?.id, docker.id, 'a list accepts any of its values');
 });
 
 test('claim respects concurrency limits per key', async () => {

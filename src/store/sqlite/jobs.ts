@@ -168,9 +168,12 @@ export class SqliteJobRepository implements JobRepository {
   }
 }
 
-function labelsMatch(required: Record<string, string>, offered: Record<string, string> | undefined): boolean {
+function labelsMatch(required: Record<string, string>, offered: Record<string, string | readonly string[]> | undefined): boolean {
   if (!offered) return true;
-  return Object.entries(required).every(([key, value]) => offered[key] === value);
+  return Object.entries(required).every(([key, value]) => {
+    const accepted = offered[key];
+    return typeof accepted === 'string' ? accepted === value : accepted !== undefined && accepted.includes(value);
+  });
 }
 
 function toJob(row: Row): JobRecord {

@@ -329,4 +329,24 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX syncs_status ON syncs (status, created_at);
     `,
   },
+  {
+    version: 10,
+    name: 'application sync policy force',
+    up: `ALTER TABLE applications ADD COLUMN force INTEGER NOT NULL DEFAULT 0;`,
+  },
+  {
+    version: 11,
+    name: 'remote runners',
+    up: `
+      CREATE TABLE runners (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE,
+        token_hash TEXT NOT NULL UNIQUE,
+        labels TEXT NOT NULL,
+        version TEXT,
+        created_at INTEGER NOT NULL,
+        last_seen_at INTEGER
+      );
+    `,
+  },
 ];

@@ -10,6 +10,7 @@ import { SqliteCommitStatusRepository } from './commit-statuses.ts';
 import type { Database } from './database.ts';
 import { SqliteDeliveryRepository } from './deliveries.ts';
 import { SqliteJobRepository } from './jobs.ts';
+import { SqliteRunnerRepository } from './runners.ts';
 import { SqliteLogRepository } from './logs.ts';
 import { SqliteRepoRepository } from './repos.ts';
 import { SqliteSecretRepository } from './secrets.ts';
@@ -31,6 +32,7 @@ export class SqliteStore implements Store {
   readonly users: SqliteUserRepository;
   readonly tokens: SqliteTokenRepository;
   readonly jobs: SqliteJobRepository;
+  readonly runners: SqliteRunnerRepository;
   readonly deliveries: SqliteDeliveryRepository;
   readonly commitStatuses: SqliteCommitStatusRepository;
   readonly artifacts: SqliteArtifactRepository;
@@ -52,6 +54,7 @@ export class SqliteStore implements Store {
     this.users = new SqliteUserRepository(db, clock);
     this.tokens = new SqliteTokenRepository(db, clock);
     this.jobs = new SqliteJobRepository(db, clock);
+    this.runners = new SqliteRunnerRepository(db, clock);
     this.deliveries = new SqliteDeliveryRepository(db, clock);
     this.commitStatuses = new SqliteCommitStatusRepository(db, clock);
     this.artifacts = new SqliteArtifactRepository(db, clock);

@@ -1,0 +1,3 @@
+export { EnvironmentCatalog } from './catalog.ts';
+export type { CatalogSnapshot, ConfigFileSource } from './catalog.ts';
+export { gitFileSource } from './git-source.ts';
