@@ -15,6 +15,7 @@ const allowed = {
   builds: ['core', 'store', 'pipeline', 'runner', 'git'],
   environments: ['core', 'store', 'git', 'kube', 'gitops', 'access', 'artifacts'],
   notify: ['core'],
+  metrics: ['core'],
 };
 
 const layering = Object.entries(allowed).map(([mod, deps]) => ({

@@ -1,7 +1,10 @@
 import { EventEmitter } from 'node:events';
-import type { BuildRecord } from '../store/index.ts';
+import type { BuildRecord, StepRecord } from '../store/index.ts';
 
-/** Tells listeners (commit statuses, live views) about every change of a build's status. */
+/**
+ * Tells listeners (commit statuses, live views, metrics) about every change
+ * of a build's status, and about each step that finished.
+ */
 export class BuildChanges {
   private readonly emitter = new EventEmitter();
 
@@ -12,5 +15,14 @@ export class BuildChanges {
   subscribe(listener: (build: BuildRecord) => void): () => void {
     this.emitter.on('build', listener);
     return () => this.emitter.off('build', listener);
+  }
+
+  stepFinished(step: StepRecord): void {
+    this.emitter.emit('step', step);
+  }
+
+  subscribeSteps(listener: (step: StepRecord) => void): () => void {
+    this.emitter.on('step', listener);
+    return () => this.emitter.off('step', listener);
   }
 }

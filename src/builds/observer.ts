@@ -26,7 +26,7 @@ export function recordingObserver(deps: BuildDeps, steps: readonly StepRecord[])
     },
     async stepFinished(step, result: StepResult) {
       const id = idOf(step);
-      await deps.store.steps.update(id, {
+      const record = await deps.store.steps.update(id, {
         status: result.status,
         exitCode: result.exitCode ?? null,
         error: result.error ?? result.reason ?? null,
@@ -35,6 +35,7 @@ export function recordingObserver(deps: BuildDeps, steps: readonly StepRecord[])
         finishedAt: result.finishedAt,
       });
       deps.live.end(id);
+      deps.changes.stepFinished(record);
     },
   };
 }

@@ -109,12 +109,13 @@ export async function abandonStage(deps: BuildDeps, stageId: string, reason: str
   if (!isFinished(stage.status)) await store.stages.update(stageId, { status: 'error', error: reason, finishedAt: clock.now() });
   for (const step of await store.steps.listByStage(stageId)) {
     if (isFinished(step.status)) continue;
-    await store.steps.update(step.id, {
+    const record = await store.steps.update(step.id, {
       status: step.status === 'running' ? 'error' : 'skipped',
       error: reason,
       finishedAt: clock.now(),
     });
     deps.live.end(step.id);
+    deps.changes.stepFinished(record);
   }
 }
 

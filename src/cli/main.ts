@@ -11,6 +11,7 @@ import { releaseCommand, type ReleaseOptions } from './commands/release.ts';
 import { scanCommand, type ScanOptions } from './commands/scan.ts';
 import { lintCommand } from './commands/lint.ts';
 import { notifyAddCommand, notifyDeliveriesCommand, notifyListCommand, notifyRemoveCommand, notifyTestCommand, type NotifyAddOptions } from './commands/notify.ts';
+import { doraCommand, type DoraOptions } from './commands/metrics.ts';
 import { serverCommand } from './commands/server.ts';
 import { runnerCommand, runnersAddCommand, runnersListCommand, runnersRemoveCommand, type RunnerOptions } from './commands/runner.ts';
 import { keyValue, positiveInteger } from './options.ts';
@@ -222,6 +223,17 @@ function program(): Command {
     .option('--chart-version <version>', 'chart version (default 0.1.$DRONE_BUILD_NUMBER)')
     .option('--chart-repository <repo>', 'chart repository (default oci://<registry>/charts/<service>)')
     .action(run((service: string, o: ReleaseOptions) => releaseCommand(client(), service, o)));
+
+  cli
+    .command('metrics')
+    .description('delivery metrics')
+    .command('dora')
+    .description('DORA keys (deployment frequency, lead time, change failure rate, time to restore, rework rate)')
+    .option('--service <service>', 'one service (default: all)')
+    .option('--environment <environment>', 'one environment (default: all)')
+    .addOption(new Option('--days <days>', 'window in days').choices(['7', '30', '90']).default('30'))
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .action(run((o: DoraOptions) => doraCommand(client(), o)));
 
   cli.command('cancel').arguments('<repo> <number>').action(run((r: string, n: string) => cancelCommand(client(), r, positiveInteger(n))));
   cli

@@ -9,6 +9,7 @@ import { healthRoutes } from './routes/health.ts';
 import { hookRoutes } from './routes/hooks.ts';
 import { logRoutes } from './routes/logs.ts';
 import { notificationRoutes } from './routes/notifications.ts';
+import { metricsRoutes } from './routes/metrics.ts';
 import { registryRoutes } from './routes/registry.ts';
 import { releaseRoutes } from './routes/releases.ts';
 import { repoRoutes } from './routes/repos.ts';
@@ -24,7 +25,7 @@ export function createApp(context: AppContext): FastifyInstance {
   app.setNotFoundHandler((request, reply) => {
     void reply.status(404).send({ error: 'not_found', message: `no route ${request.method} ${request.url.split('?')[0]}` });
   });
-  for (const routes of [healthRoutes, repoRoutes, secretRoutes, buildRoutes, logRoutes, userRoutes, gitRoutes, hookRoutes, registryRoutes, artifactRoutes, applicationRoutes, releaseRoutes, runnerRoutes, notificationRoutes]) {
+  for (const routes of [healthRoutes, repoRoutes, secretRoutes, buildRoutes, logRoutes, userRoutes, gitRoutes, hookRoutes, registryRoutes, artifactRoutes, applicationRoutes, releaseRoutes, runnerRoutes, notificationRoutes, metricsRoutes]) {
     routes(app, context);
   }
   return app;

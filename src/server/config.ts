@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { ConfigError } from '../core/index.ts';
+import { parseStatsdUrl, type StatsdTagFormat, type StatsdTarget } from '../metrics/index.ts';
 
 /**
  * Server configuration from environment variables, every one optional: the
@@ -35,6 +36,11 @@ const schema = z.object({
     })
     .pipe(z.record(z.string(), z.object({ endpoint: z.url(), secret: z.string().min(1), timeoutMs: z.number().int().positive().optional() })))
     .optional(),
+  TRUNKLINE_METRICS: z.enum(['on', 'off']).default('on'),
+  TRUNKLINE_METRICS_TOKEN: z.string().min(1).optional(),
+  TRUNKLINE_STATSD: z.string().min(1).optional(),
+  TRUNKLINE_STATSD_PREFIX: z.string().regex(/^[\w.-]*$/, 'expected letters, digits, _ . -').default('trunkline'),
+  TRUNKLINE_STATSD_TAGS: z.enum(['dogstatsd', 'none']).default('dogstatsd'),
 });
 
 export interface ServerConfig {
@@ -63,6 +69,14 @@ export interface ServerConfig {
     branch?: string;
     rulesFile?: string;
     extensions?: Record<string, { endpoint: string; secret: string; timeoutMs?: number }>;
+  };
+  metrics: {
+    /** Whether `GET /metrics` answers (Prometheus exposition). */
+    exporter: boolean;
+    /** When set, `/metrics` needs `Authorization: Bearer <token>`. */
+    token?: string;
+    /** Push to a StatsD/DogStatsD agent over UDP. */
+    statsd?: StatsdTarget & { prefix: string; tags: StatsdTagFormat };
   };
 }
 
@@ -95,5 +109,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
             extensions: c.TRUNKLINE_CONFIG_EXTENSIONS,
           }
         : undefined,
+    metrics: {
+      exporter: c.TRUNKLINE_METRICS === 'on',
+      token: c.TRUNKLINE_METRICS_TOKEN,
+      statsd: c.TRUNKLINE_STATSD ? { ...parseStatsdUrl(c.TRUNKLINE_STATSD), prefix: c.TRUNKLINE_STATSD_PREFIX, tags: c.TRUNKLINE_STATSD_TAGS } : undefined,
+    },
   };
 }

@@ -5,6 +5,7 @@ import type { GitHost } from '../git/index.ts';
 import type { Applications } from '../gitops/index.ts';
 import type { Notifier } from '../notify/index.ts';
 import type { Store } from '../store/index.ts';
+import type { DeliveryMetrics } from './delivery-metrics.ts';
 
 /** What route handlers are given. */
 export interface AppContext {
@@ -19,6 +20,8 @@ export interface AppContext {
   configRepos: { root: string; resolve(repo: string): string; changed(repo: string): Promise<void> };
   /** Base URL and version (the URL is known once listening). */
   server: ServerInfo;
+  /** Prometheus exposition, DORA history, exporter settings. */
+  metrics: DeliveryMetrics;
   logger: Logger;
   version: string;
 }

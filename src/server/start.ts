@@ -16,6 +16,7 @@ import { createApp } from './app.ts';
 import { notifyBuildOutcomes } from './build-notifications.ts';
 import { pipelineConfigSource } from './central-config.ts';
 import type { ServerConfig } from './config.ts';
+import { startDeliveryMetrics } from './delivery-metrics.ts';
 import { loadSecretKey } from './secret-key.ts';
 import { stageAccessProvider } from './stage-access.ts';
 import { version } from './version.ts';
@@ -76,6 +77,7 @@ export async function startServer(config: ServerConfig, logger: Logger = pino({ 
     changed: (repo: string) => gitops.configChanged(repo),
   };
   const applications = new Applications({ store, controller: gitops });
+  const metrics = startDeliveryMetrics({ store, builds, config: config.metrics, logger });
   const notifier = new Notifier({
     targets: store.notificationTargets,
     deliveries: store.notificationDeliveries,
@@ -85,7 +87,7 @@ export async function startServer(config: ServerConfig, logger: Logger = pino({ 
     userAgent: `Trunkline/${version}`,
   });
   notifyBuildOutcomes(builds, store, notifier, server, logger);
-  const app = createApp({ store, builds, gitHost, registry, applications, notifier, configRepos, server, logger, version });
+  const app = createApp({ store, builds, gitHost, registry, applications, notifier, configRepos, metrics, server, logger, version });
   const address = await app.listen({ host: config.host, port: config.port });
   server.url = config.publicUrl ?? address;
   await builds.start();
@@ -103,6 +105,7 @@ export async function startServer(config: ServerConfig, logger: Logger = pino({ 
       await notifier.stop();
       await gitops.stop();
       await builds.stop();
+      await metrics.close();
       await app.close();
       await store.close();
     },
