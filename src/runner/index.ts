@@ -19,6 +19,8 @@ export { BackendPool } from './pool.ts';
 export type { BackendPoolOptions } from './pool.ts';
 export { execBackend } from './exec/definition.ts';
 export type { ExecBackendConfig } from './exec/backend.ts';
+export { containerBackend } from './container/definition.ts';
+export type { ContainerBackendConfig } from './container/definition.ts';
 export { StepLog } from './log/step-log.ts';
 export type { LogLine } from './log/step-log.ts';
 export { createMasker, MASK } from './log/mask.ts';
