@@ -144,7 +144,7 @@ export class StageWorker {
     const access = (await this.options.stageAccess?.(build, stage)) ?? noAccess;
     try {
       return await runPipeline({
-        run: { id: stage.id, pipeline },
+        run: { id: stage.id, pipeline, trusted: repo.trusted },
         backend,
         secrets,
         signal,

@@ -16,6 +16,8 @@ export interface CreateOptions {
   envFile?: string;
   /** Flags passing the remaining variables by name (`--env NAME`). */
   envFlags: readonly string[];
+  /** A host folder bind-mounted as the workspace (over the workspace volume). */
+  hostWorkspace?: string;
 }
 
 /** Hostnames a step is reachable by on the run's network: its name, when a valid DNS label. */
@@ -42,6 +44,7 @@ export function createArgs(layout: RunLayout, step: PlanStep, options: CreateOpt
     '--network', layout.network,
     ...(ALIAS.test(step.name) ? ['--network-alias', step.name] : []),
     '--volume', `${layout.workspaceVolume}:${layout.workspaceBase}`,
+    ...(options.hostWorkspace !== undefined ? ['--volume', `${options.hostWorkspace}:${layout.workspace}`] : []),
     '--workdir', workingDirOf(layout, step),
     '--pull', pullPolicy(step.pull, image),
   ];

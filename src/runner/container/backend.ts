@@ -44,12 +44,14 @@ export class ContainerBackend implements Backend {
   readonly id = 'container';
   readonly #engine: () => Promise<ContainerEngine>;
   readonly #stopGraceMs: number;
+  readonly #workspace: string | undefined;
   readonly #logger: Logger;
   readonly #runs = new Map<string, RunState>();
 
-  constructor(engine: () => Promise<ContainerEngine>, options: { stopGraceMs: number; logger: Logger }) {
+  constructor(engine: () => Promise<ContainerEngine>, options: { stopGraceMs: number; logger: Logger; workspace?: string }) {
     this.#engine = engine;
     this.#stopGraceMs = options.stopGraceMs;
+    this.#workspace = options.workspace;
     this.#logger = options.logger.child({ backend: 'container' });
   }
 
@@ -87,6 +89,7 @@ export class ContainerBackend implements Backend {
         trusted: state.trusted,
         ulimits,
         envFlags: passedFlags(env.passed),
+        ...(this.#workspace !== undefined ? { hostWorkspace: this.#workspace } : {}),
         ...(envFile !== undefined ? { envFile } : {}),
       });
       await cli.run(['create', ...args], { env: env.passed });

@@ -1,4 +1,4 @@
-import { basename } from 'node:path';
+import { basename, resolve } from 'node:path';
 import { z } from 'zod';
 import type { Logger } from '../../core/index.ts';
 import { ConfigError, messageOf } from '../../core/index.ts';
@@ -24,6 +24,11 @@ const configSchema = z.object({
   wrapper: z.array(z.string().min(1)).optional(),
   /** `--ulimit` values for every container; unset: detected once (podman, within this process's hard limits). */
   ulimits: z.array(ulimit).optional(),
+  /**
+   * A host folder mounted as every run's workspace instead of a fresh
+   * volume — `trunkline exec` runs in the current folder, like `drone exec`.
+   */
+  workspace: z.string().min(1).optional(),
   /** Between SIGTERM and SIGKILL when a step is stopped (rounded up to seconds). */
   stopGraceMs: z.number().int().nonnegative().default(5000),
 });
@@ -50,7 +55,11 @@ export const containerBackend = defineBackend<ContainerBackendConfig>({
       engine.catch(() => (engine = undefined));
       return engine;
     };
-    return new ContainerBackend(ready, { stopGraceMs: config.stopGraceMs, logger: deps.logger });
+    return new ContainerBackend(ready, {
+      stopGraceMs: config.stopGraceMs,
+      logger: deps.logger,
+      ...(config.workspace !== undefined ? { workspace: resolve(config.workspace) } : {}),
+    });
   },
 });
 
