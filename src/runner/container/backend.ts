@@ -13,6 +13,7 @@ import type { RunLayout } from './layout.ts';
 /** What the backend runs with, found once (the CLI to use and the host's workarounds). */
 export interface ContainerEngine {
   cli: ContainerCli;
+  kind: 'podman' | 'docker';
   ulimits: readonly string[];
 }
 
@@ -145,11 +146,13 @@ export class ContainerBackend implements Backend {
 
   /** Removes every container, network and volume labelled with the run; returns how many there were. */
   async #removeLabelled(runId: string): Promise<number> {
-    const { cli } = await this.#engine();
+    const { cli, kind } = await this.#engine();
     const filter = ['--filter', `label=${RUN_LABEL}=${runId}`];
     const list = async (args: string[]) => (await cli.run([...args, ...filter])).split('\n').filter((line) => line.trim() !== '');
     const containers = await list(['ps', '--all', '--quiet']);
-    if (containers.length > 0) await cli.run(['rm', '--force', '--volumes', ...containers]);
+    // Docker's `rm --force` kills at once; podman's would first wait the stop timeout.
+    const now = kind === 'podman' ? ['--time', '0'] : [];
+    if (containers.length > 0) await cli.run(['rm', '--force', ...now, '--volumes', ...containers]);
     const networks = await list(['network', 'ls', '--quiet']);
     if (networks.length > 0) await cli.run(['network', 'rm', ...networks]);
     const volumes = await list(['volume', 'ls', '--quiet']);

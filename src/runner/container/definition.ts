@@ -88,6 +88,7 @@ async function resolveEngine(config: ContainerBackendConfig, logger: Logger): Pr
   const found = await probe();
   return {
     cli: new ContainerCli(command, config.wrapper ?? found.wrapper),
+    kind,
     ulimits: config.ulimits ?? found.ulimits,
   };
 }
