@@ -1,6 +1,19 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { ConfigError } from '../core/index.ts';
+import { containerBackend } from '../runner/index.ts';
+import type { ContainerBackendConfig } from '../runner/index.ts';
+
+/** A variable holding JSON; `example` shows the expected shape in the error. */
+const json = (example: string) =>
+  z.string().transform((text, ctx) => {
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      ctx.addIssue({ code: 'custom', message: `expected JSON: ${example}` });
+      return z.NEVER;
+    }
+  });
 
 /**
  * Server configuration from environment variables, every one optional: the
@@ -21,17 +34,11 @@ const schema = z.object({
   TRUNKLINE_CONFIG_REPO: z.string().min(1).optional(),
   TRUNKLINE_CONFIG_BRANCH: z.string().min(1).optional(),
   TRUNKLINE_CONFIG_RULES: z.string().min(1).optional(),
-  TRUNKLINE_CONFIG_EXTENSIONS: z
-    .string()
-    .transform((text, ctx) => {
-      try {
-        return JSON.parse(text) as unknown;
-      } catch {
-        ctx.addIssue({ code: 'custom', message: 'expected JSON: {"name": {"endpoint": "https://…", "secret": "…"}}' });
-        return z.NEVER;
-      }
-    })
+  TRUNKLINE_CONFIG_EXTENSIONS: json('{"name": {"endpoint": "https://…", "secret": "…"}}')
     .pipe(z.record(z.string(), z.object({ endpoint: z.url(), secret: z.string().min(1), timeoutMs: z.number().int().positive().optional() })))
+    .optional(),
+  TRUNKLINE_CONTAINER_CONFIG: json('{"engine": "podman", "wrapper": ["…"], "ulimits": ["nofile=20000:20000"]}')
+    .pipe(containerBackend.configSchema)
     .optional(),
 });
 
@@ -58,6 +65,8 @@ export interface ServerConfig {
     rulesFile?: string;
     extensions?: Record<string, { endpoint: string; secret: string; timeoutMs?: number }>;
   };
+  /** The container backend's settings (`type: docker` pipelines); defaults when absent. */
+  container?: ContainerBackendConfig;
 }
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): ServerConfig {
@@ -87,5 +96,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
             extensions: c.TRUNKLINE_CONFIG_EXTENSIONS,
           }
         : undefined,
+    container: c.TRUNKLINE_CONTAINER_CONFIG,
   };
 }

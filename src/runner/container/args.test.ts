@@ -128,6 +128,17 @@ test('a step without commands runs the image entrypoint, or the given entrypoint
   assert.deepEqual(values(createArgs(layout, step('two words', ['true'], { image: 'a' }), options), '--network-alias'), []);
 });
 
+test('the clone step may use the runner\'s own image and reads a local mirror read-only', () => {
+  const clone = step('clone', ['git init --quiet'], { kind: 'clone', image: 'drone/git:latest' });
+  const layout = runLayout({ id: 'r1', pipeline: docker() });
+  const args = createArgs(layout, clone, { ...options, cloneImage: 'localhost/git:2', cloneSource: '/data/mirrors/acme/shop.git' });
+  assert.ok(args.includes('localhost/git:2'));
+  assert.deepEqual(values(args, '--pull'), ['missing']);
+  assert.deepEqual(values(args, '--volume'), ['trunkline-r1:/drone', '/data/mirrors/acme/shop.git:/data/mirrors/acme/shop.git:ro']);
+  // Other steps are not affected.
+  assert.ok(createArgs(layout, step('x', ['true'], { image: 'a:1' }), { ...options, cloneImage: 'localhost/git:2', cloneSource: '/m' }).includes('docker.io/library/a:1'));
+});
+
 test('variables go to the env file, values it cannot hold by name, never into arguments', () => {
   const env = containerEnvironment('s', { A: '1', TOKEN: 'p@ss word=x', CERT: 'line1\nline2' });
   assert.equal(env.file, 'A=1\nTOKEN=p@ss word=x\n');

@@ -18,6 +18,10 @@ export interface CreateOptions {
   envFlags: readonly string[];
   /** A host folder bind-mounted as the workspace (over the workspace volume). */
   hostWorkspace?: string;
+  /** Image for the generated clone step instead of the plan's. */
+  cloneImage?: string;
+  /** The clone step's remote when it is a folder on this machine (the server's mirror): mounted read-only at the same path. */
+  cloneSource?: string;
 }
 
 /** Hostnames a step is reachable by on the run's network: its name, when a valid DNS label. */
@@ -34,9 +38,11 @@ const ALIAS = /^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
  * entrypoint (a plugin or a service), or the given `entrypoint`/`command`.
  */
 export function createArgs(layout: RunLayout, step: PlanStep, options: CreateOptions): string[] {
-  if (step.image === '') throw new ConfigError(`step "${step.name}" has no image`);
+  const clone = step.kind === 'clone';
+  const given = clone && options.cloneImage !== undefined ? options.cloneImage : step.image;
+  if (given === '') throw new ConfigError(`step "${step.name}" has no image`);
   checkPrivileged(step, options.trusted);
-  const image = expandImage(step.image);
+  const image = expandImage(given);
   const args = [
     '--name', options.name,
     '--label', `${RUN_LABEL}=${layout.id}`,
@@ -46,8 +52,10 @@ export function createArgs(layout: RunLayout, step: PlanStep, options: CreateOpt
     '--volume', `${layout.workspaceVolume}:${layout.workspaceBase}`,
     ...(options.hostWorkspace !== undefined ? ['--volume', `${options.hostWorkspace}:${layout.workspace}`] : []),
     '--workdir', workingDirOf(layout, step),
-    '--pull', pullPolicy(step.pull, image),
+    // The clone image is the runner's own tool: fetched once, not for every build.
+    '--pull', pullPolicy(clone ? 'if-not-exists' : step.pull, image),
   ];
+  if (clone && options.cloneSource !== undefined) args.push('--volume', `${options.cloneSource}:${options.cloneSource}:ro`);
   for (const mount of step.volumes) {
     const source = layout.volumes.get(mount.name);
     if (!source) throw new ConfigError(`step "${step.name}" mounts the volume "${mount.name}", which the pipeline does not define`);

@@ -31,6 +31,15 @@ interface RunState {
   count: number;
 }
 
+export interface ContainerBackendOptions {
+  stopGraceMs: number;
+  logger: Logger;
+  /** Host folder mounted as every run's workspace. */
+  workspace?: string;
+  /** Image for clone steps. */
+  cloneImage?: string;
+}
+
 const RUN_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 
 /**
@@ -46,13 +55,15 @@ export class ContainerBackend implements Backend {
   readonly #engine: () => Promise<ContainerEngine>;
   readonly #stopGraceMs: number;
   readonly #workspace: string | undefined;
+  readonly #cloneImage: string | undefined;
   readonly #logger: Logger;
   readonly #runs = new Map<string, RunState>();
 
-  constructor(engine: () => Promise<ContainerEngine>, options: { stopGraceMs: number; logger: Logger; workspace?: string }) {
+  constructor(engine: () => Promise<ContainerEngine>, options: ContainerBackendOptions) {
     this.#engine = engine;
     this.#stopGraceMs = options.stopGraceMs;
     this.#workspace = options.workspace;
+    this.#cloneImage = options.cloneImage;
     this.#logger = options.logger.child({ backend: 'container' });
   }
 
@@ -91,6 +102,8 @@ export class ContainerBackend implements Backend {
         ulimits,
         envFlags: passedFlags(env.passed),
         ...(this.#workspace !== undefined ? { hostWorkspace: this.#workspace } : {}),
+        ...(this.#cloneImage !== undefined ? { cloneImage: this.#cloneImage } : {}),
+        ...(spec.env.DRONE_REMOTE_URL?.startsWith('/') ? { cloneSource: spec.env.DRONE_REMOTE_URL } : {}),
         ...(envFile !== undefined ? { envFile } : {}),
       });
       await cli.run(['create', ...args], { env: env.passed });
@@ -116,7 +129,7 @@ export class ContainerBackend implements Backend {
 
   async stop(run: RunSpec, spec: StepSpec): Promise<void> {
     const state = this.#runs.get(run.id)?.steps.get(spec.step.name);
-    if (!state) return;
+    if (!state?.follower) return; // never started
     state.stopped = true;
     const { cli } = await this.#engine();
     await cli.run(['stop', '--time', String(Math.ceil(this.#stopGraceMs / 1000)), state.container]);

@@ -29,6 +29,8 @@ const configSchema = z.object({
    * volume — `trunkline exec` runs in the current folder, like `drone exec`.
    */
   workspace: z.string().min(1).optional(),
+  /** Image of the generated clone step (needs `/bin/sh` and `git`); default the plan's (`drone/git`). */
+  cloneImage: z.string().min(1).optional(),
   /** Between SIGTERM and SIGKILL when a step is stopped (rounded up to seconds). */
   stopGraceMs: z.number().int().nonnegative().default(5000),
 });
@@ -59,6 +61,7 @@ export const containerBackend = defineBackend<ContainerBackendConfig>({
       stopGraceMs: config.stopGraceMs,
       logger: deps.logger,
       ...(config.workspace !== undefined ? { workspace: resolve(config.workspace) } : {}),
+      ...(config.cloneImage !== undefined ? { cloneImage: config.cloneImage } : {}),
     });
   },
 });
