@@ -21,6 +21,8 @@ export { execBackend } from './exec/definition.ts';
 export type { ExecBackendConfig } from './exec/backend.ts';
 export { containerBackend } from './container/definition.ts';
 export type { ContainerBackendConfig } from './container/definition.ts';
+export { probeHost as probeContainerHost } from './container/probe.ts';
+export { ContainerCli } from './container/cli.ts';
 export { StepLog } from './log/step-log.ts';
 export type { LogLine } from './log/step-log.ts';
 export { createMasker, MASK } from './log/mask.ts';

@@ -2,10 +2,10 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Logger } from '../../core/index.ts';
-import { InternalError } from '../../core/index.ts';
+import { ExternalError, InternalError } from '../../core/index.ts';
 import type { Backend, RunSpec, StepExit, StepSpec } from '../contract.ts';
 import { createArgs } from './args.ts';
-import type { ContainerCli, Follower } from './cli.ts';
+import type { Attached, ContainerCli } from './cli.ts';
 import { containerEnvironment, passedFlags } from './environment.ts';
 import { RUN_LABEL, runLayout, workspaceVariables } from './layout.ts';
 import type { RunLayout } from './layout.ts';
@@ -19,7 +19,7 @@ export interface ContainerEngine {
 
 interface StepState {
   container: string;
-  follower?: Follower;
+  attached?: Attached;
   stopped: boolean;
   exit?: Promise<StepExit>;
 }
@@ -90,7 +90,7 @@ export class ContainerBackend implements Backend {
     state.count += 1;
     const stepState: StepState = { container: `trunkline-${run.id}-${state.count}`, stopped: false };
     state.steps.set(step.name, stepState);
-    const { cli, ulimits } = await this.#engine();
+    const { cli, kind, ulimits } = await this.#engine();
     const env = containerEnvironment(step.name, { ...spec.env, ...workspaceVariables(state.layout) });
     const dir = env.file === '' ? undefined : await mkdtemp(join(tmpdir(), 'trunkline-env-'));
     try {
@@ -110,15 +110,15 @@ export class ContainerBackend implements Backend {
     } finally {
       if (dir !== undefined) await rm(dir, { recursive: true, force: true });
     }
-    await cli.run(['start', stepState.container], { wrapped: true });
-    stepState.follower = cli.follow(stepState.container);
+    stepState.attached = cli.attach(stepState.container);
+    if (kind === 'podman') await runningOrEnded(cli, stepState.container, stepState.attached);
     this.#logger.debug({ run: run.id, step: step.name, container: stepState.container }, 'step container started');
   }
 
   tail(run: RunSpec, spec: StepSpec): AsyncIterable<Uint8Array> {
-    const follower = this.#step(run, spec).follower;
-    if (!follower) throw new InternalError(`step "${spec.step.name}" of run "${run.id}" did not start`);
-    return follower.output;
+    const attached = this.#step(run, spec).attached;
+    if (!attached) throw new InternalError(`step "${spec.step.name}" of run "${run.id}" did not start`);
+    return attached.output;
   }
 
   wait(run: RunSpec, spec: StepSpec): Promise<StepExit> {
@@ -129,7 +129,7 @@ export class ContainerBackend implements Backend {
 
   async stop(run: RunSpec, spec: StepSpec): Promise<void> {
     const state = this.#runs.get(run.id)?.steps.get(spec.step.name);
-    if (!state?.follower) return; // never started
+    if (!state?.attached) return; // never started
     state.stopped = true;
     const { cli } = await this.#engine();
     await cli.run(['stop', '--time', String(Math.ceil(this.#stopGraceMs / 1000)), state.container]);
@@ -137,7 +137,7 @@ export class ContainerBackend implements Backend {
 
   async destroy(run: RunSpec): Promise<void> {
     const state = this.#runs.get(run.id);
-    for (const step of state?.steps.values() ?? []) step.follower?.kill();
+    for (const step of state?.steps.values() ?? []) step.attached?.kill();
     this.#runs.delete(run.id);
     if (RUN_ID.test(run.id)) await this.#removeLabelled(run.id);
   }
@@ -151,10 +151,16 @@ export class ContainerBackend implements Backend {
 
   async #waitFor(state: StepState): Promise<StepExit> {
     const { cli } = await this.#engine();
-    const exitCode = Number((await cli.run(['wait', state.container])).trim().split('\n').pop());
-    const oom = await cli.run(['inspect', '--format', '{{.State.OOMKilled}}', state.container]).catch(() => '');
-    await state.follower?.closed;
-    return { exitCode: Number.isInteger(exitCode) ? exitCode : 1, stopped: state.stopped, oomKilled: oom.trim() === 'true' };
+    const attached = state.attached;
+    if (!attached) throw new InternalError(`container ${state.container} was not started`);
+    const cliExit = await attached.closed;
+    const inspected = await cli.run(['inspect', '--format', '{{.State.ExitCode}} {{.State.OOMKilled}} {{.State.StartedAt}}', state.container]);
+    const [exitCode, oom, ...started] = inspected.trim().split(' ');
+    if (started.join(' ').startsWith('0001-01-01')) {
+      throw new ExternalError(`container ${state.container} did not start: ${attached.stderrTail() || `exit code ${cliExit}`}`);
+    }
+    const code = Number(exitCode);
+    return { exitCode: Number.isInteger(code) ? code : cliExit, stopped: state.stopped, oomKilled: oom === 'true' };
   }
 
   /** Removes every container, network and volume labelled with the run; returns how many there were. */
@@ -184,4 +190,15 @@ export class ContainerBackend implements Backend {
     if (!state) throw new InternalError(`step "${spec.step.name}" of run "${run.id}" was not started`);
     return state;
   }
+}
+
+/**
+ * Resolves once the container runs (podman's `wait --condition running`)
+ * or has already ended, whichever comes first.
+ */
+async function runningOrEnded(cli: ContainerCli, container: string, attached: Attached): Promise<void> {
+  const abort = new AbortController();
+  const running = cli.run(['wait', '--condition', 'running', '--interval', '100ms', container], { signal: abort.signal }).catch(() => {});
+  await Promise.race([running, attached.closed]);
+  abort.abort();
 }

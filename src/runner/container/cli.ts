@@ -7,14 +7,21 @@ export interface CliRunOptions {
   env?: Record<string, string>;
   /** Run through the configured wrapper (commands that start containers). */
   wrapped?: boolean;
+  /** Kills the CLI when aborted. */
+  signal?: AbortSignal;
 }
 
-/** A running `logs --follow`: its output and a way to end it early. */
-export interface Follower {
+/** A running `start --attach`: the container's output, and the CLI's end. */
+export interface Attached {
   output: ChunkQueue;
-  closed: Promise<void>;
+  /** The CLI's exit code once it and its output ended. */
+  closed: Promise<number>;
+  /** The end of what the CLI wrote to stderr (its own errors come last). */
+  stderrTail(): string;
   kill(): void;
 }
+
+const STDERR_TAIL = 2048;
 
 const MAX_BUFFER = 16 * 1024 * 1024;
 
@@ -37,7 +44,8 @@ export class ContainerCli {
     const argv = options.wrapped && this.wrapper.length > 0 ? [...this.wrapper, this.command, ...args] : [this.command, ...args];
     const env = options.env ? { ...process.env, ...options.env } : process.env;
     return new Promise((resolve, reject) => {
-      execFile(argv[0]!, argv.slice(1), { env, maxBuffer: MAX_BUFFER, encoding: 'utf8' }, (error, stdout, stderr) => {
+      const settings = { env, maxBuffer: MAX_BUFFER, encoding: 'utf8' as const, ...(options.signal ? { signal: options.signal } : {}) };
+      execFile(argv[0]!, argv.slice(1), settings, (error, stdout, stderr) => {
         if (!error) return resolve(stdout);
         const detail = stderr.trim() || error.message;
         reject(new ExternalError(`${this.command} ${args[0] ?? ''} failed: ${detail}`, { args: args.slice(0, 1) }, { cause: error }));
@@ -45,19 +53,34 @@ export class ContainerCli {
     });
   }
 
-  /** `logs --follow` of a container: stdout and stderr as one stream, ending when the container's output does. */
-  follow(container: string): Follower {
+  /**
+   * `start --attach` of a created container, through the wrapper: its
+   * stdout and stderr as one stream from the first byte, ending when the
+   * container does. (`start` and then `logs --follow` would cost about a
+   * second more per step: podman's log follower polls after the end.)
+   */
+  attach(container: string): Attached {
+    const argv = [...this.wrapper, this.command, 'start', '--attach', container];
     const output = new ChunkQueue();
-    const child = spawn(this.command, ['logs', '--follow', container], { stdio: ['ignore', 'pipe', 'pipe'] });
-    const closed = new Promise<void>((resolve) => {
-      child.on('error', () => resolve());
-      child.on('close', () => resolve());
+    let tail = '';
+    const child = spawn(argv[0]!, argv.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] });
+    const closed = new Promise<number>((resolve) => {
+      child.on('error', (error) => {
+        tail += error.message;
+        resolve(127);
+      });
+      child.on('close', (code) => resolve(code ?? 1));
     });
-    for (const stream of [child.stdout, child.stderr]) stream.on('data', (chunk: Buffer) => output.push(new Uint8Array(chunk)));
+    child.stdout.on('data', (chunk: Buffer) => output.push(new Uint8Array(chunk)));
+    child.stderr.on('data', (chunk: Buffer) => {
+      output.push(new Uint8Array(chunk));
+      tail = (tail + chunk.toString('utf8')).slice(-STDERR_TAIL);
+    });
     void closed.then(() => output.close());
     return {
       output,
       closed,
+      stderrTail: () => tail.trim(),
       kill: () => {
         if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
       },
