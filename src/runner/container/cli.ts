@@ -23,6 +23,14 @@ export interface Attached {
 
 const STDERR_TAIL = 2048;
 
+/**
+ * What podman's helpers print on the CLI's stderr before the container
+ * runs, which is not the step's output: aardvark-dns (podman's DNS server,
+ * started with the first container of a network) reports
+ * "failed to connect to syslog: Initialization" where no syslog listens.
+ */
+const HELPER_NOISE = /^failed to connect to syslog: .*$/;
+
 const MAX_BUFFER = 16 * 1024 * 1024;
 
 /**
@@ -71,12 +79,29 @@ export class ContainerCli {
       });
       child.on('close', (code) => resolve(code ?? 1));
     });
-    child.stdout.on('data', (chunk: Buffer) => output.push(new Uint8Array(chunk)));
-    child.stderr.on('data', (chunk: Buffer) => {
+    // Until the container writes, stderr is held line by line and helper noise dropped.
+    let prelude: string | undefined = '';
+    const flush = () => {
+      if (prelude) output.push(new TextEncoder().encode(prelude));
+      prelude = undefined;
+    };
+    child.stdout.on('data', (chunk: Buffer) => {
+      flush();
       output.push(new Uint8Array(chunk));
-      tail = (tail + chunk.toString('utf8')).slice(-STDERR_TAIL);
     });
-    void closed.then(() => output.close());
+    child.stderr.on('data', (chunk: Buffer) => {
+      tail = (tail + chunk.toString('utf8')).slice(-STDERR_TAIL);
+      if (prelude === undefined) return output.push(new Uint8Array(chunk));
+      prelude += chunk.toString('utf8');
+      for (let end = prelude.indexOf('\n'); end !== -1 && prelude !== undefined; end = prelude.indexOf('\n')) {
+        if (HELPER_NOISE.test(prelude.slice(0, end))) prelude = prelude.slice(end + 1);
+        else flush();
+      }
+    });
+    void closed.then(() => {
+      flush();
+      output.close();
+    });
     return {
       output,
       closed,

@@ -27,6 +27,8 @@ export interface RunLayout {
 
 const RUN_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 
+const HOW_TO_TRUST = ' (an admin marks a repository trusted; locally: trunkline exec --trusted)';
+
 /**
  * The run's layout, refusing what its repository may not do: `privileged`
  * steps and `host` volumes need a trusted repository, as in Drone.
@@ -43,7 +45,7 @@ export function runLayout(run: RunSpec): RunLayout {
     if (volume.host) {
       if (run.trusted !== true) {
         throw new ConfigError(
-          `pipeline "${pipeline.name}" mounts the host path ${volume.host.path} (volume "${volume.name}"), which only trusted repositories may do; an admin can mark the repository trusted`,
+          `pipeline "${pipeline.name}" mounts the host path ${volume.host.path} (volume "${volume.name}"), which only trusted repositories may do${HOW_TO_TRUST}`,
         );
       }
       if (!posix.isAbsolute(volume.host.path)) throw new ConfigError(`volume "${volume.name}": host path "${volume.host.path}" is not absolute`);
@@ -66,7 +68,7 @@ export function runLayout(run: RunSpec): RunLayout {
 export function checkPrivileged(step: PlanStep, trusted: boolean): void {
   if (step.privileged && !trusted) {
     throw new ConfigError(
-      `step "${step.name}" asks for privileged mode, which only trusted repositories may use; an admin can mark the repository trusted`,
+      `step "${step.name}" asks for privileged mode, which only trusted repositories may use${HOW_TO_TRUST}`,
     );
   }
 }
