@@ -3,6 +3,9 @@
  * - stepOverhead: a 50-step pipeline of trivial commands through the
  *   scheduler and exec backend vs. the same commands in one shell script
  *   (target: ≤ 10 ms added per step);
+ * - containerStepOverhead: a 5-step `type: docker` pipeline through the
+ *   container backend vs. 5 bare `podman run --rm` (target: ≤ 250 ms added
+ *   per step — the run's network, volume and cleanup included);
  * - triggerToFirstStep: API call to first step started through the real
  *   server (target: ≤ 100 ms median);
  * - pushToFirstStep: `git push` to the built-in host to first step started
@@ -19,6 +22,7 @@
  *   minute with 4 runners.
  */
 import { cpus } from 'node:os';
+import { containerStepOverhead } from './container-step-overhead.ts';
 import { gitopsBench } from './gitops.ts';
 import { imageBuild } from './image-build.ts';
 import { pushToFirstStep } from './push-latency.ts';
@@ -31,6 +35,7 @@ const results = {
   node: process.version,
   cpus: cpus().length,
   stepOverhead: [await stepOverhead(50, false, rounds), await stepOverhead(50, true, rounds)],
+  containerStepOverhead: await containerStepOverhead(5, Number(process.env.BENCH_CONTAINER_ROUNDS ?? 3)),
   triggerToFirstStep: await triggerToFirstStep(Number(process.env.BENCH_BUILDS ?? 30)),
   pushToFirstStep: await pushToFirstStep(Number(process.env.BENCH_BUILDS ?? 30)),
   imageBuild: await imageBuild(100, Number(process.env.BENCH_IMAGE_ROUNDS ?? 3)),
@@ -38,6 +43,7 @@ const results = {
   gitops: await gitopsBench({ apps: Number(process.env.BENCH_GITOPS_APPS ?? 100), objectsPerApp: 10, rounds: rounds }),
   targets: {
     addedPerStepMs: 10,
+    containerAddedPerStepMs: 250,
     triggerToFirstStepMedianMs: 100,
     pushToFirstStepMedianMs: 200,
     imageBuildRatioToTarCzf: 1.5,

@@ -7,7 +7,7 @@ import { compilePlan, parsePipelineFile, type BuildContext } from '../src/pipeli
 import { execBackend, runPipeline } from '../src/runner/index.ts';
 import { elapsedMs, summarise } from './stats.ts';
 
-const context: BuildContext = {
+export const context: BuildContext = {
   repo: { namespace: 'bench', name: 'app', link: '', cloneUrl: '', defaultBranch: 'main', visibility: 'private', private: true },
   build: { number: 1, event: 'push', trigger: 'bench', created: 0, link: '', params: {} },
   commit: {

@@ -31,6 +31,7 @@ export interface RemoteAssignment {
   environment: Record<string, string>;
   credentials: Record<string, string>;
   timeoutMs: number;
+  trusted: boolean;
   stepTimeoutMs: number;
   logLimitBytes: number;
 }
@@ -98,6 +99,7 @@ export class RemoteStages {
         environment: prepared.access.environment,
         credentials: prepared.access.credentials,
         timeoutMs: prepared.timeoutMs,
+        trusted: prepared.trusted,
         stepTimeoutMs: this.#options.stepTimeoutMs,
         logLimitBytes: this.#options.logLimitBytes,
       };

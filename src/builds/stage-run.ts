@@ -34,6 +34,8 @@ export interface StageAssignment {
   secrets: Record<string, string>;
   access: StageAccess;
   timeoutMs: number;
+  /** The repository is trusted (privileged steps, host volumes). */
+  trusted: boolean;
 }
 
 /**
@@ -69,7 +71,7 @@ export async function prepareStage(
   const repo = await store.repos.get(build.repoId);
   const access = (await stageAccess?.(build, stage)) ?? noAccess;
   const timeoutMs = (pipeline.timeoutSeconds ? pipeline.timeoutSeconds * 1000 : undefined) ?? repo.timeoutMinutes * 60_000;
-  return { build, stage, pipeline, steps, secrets, access, timeoutMs };
+  return { build, stage, pipeline, steps, secrets, access, timeoutMs, trusted: repo.trusted };
 }
 
 /** Records the stage's result, completes its job and moves the build on. */

@@ -127,7 +127,7 @@ export class StageWorker {
       let result;
       try {
         result = await runPipeline({
-          run: { id: begun.stage.id, pipeline: assignment.pipeline },
+          run: { id: begun.stage.id, pipeline: assignment.pipeline, trusted: assignment.trusted },
           backend: await this.options.backendFor(assignment.pipeline),
           secrets: assignment.secrets,
           signal,

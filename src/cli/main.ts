@@ -56,6 +56,7 @@ function program(): Command {
     .option('--pipeline <name...>', 'run only these pipelines')
     .option('--clone', 'run the clone step into a fresh workspace instead of using this folder', false)
     .option('--timeout <minutes>', 'default step timeout', positiveInteger)
+    .option('--trusted', 'allow privileged steps and host volumes (docker pipelines), like drone exec --trusted', false)
     .action(run(execCommand));
 
   cli

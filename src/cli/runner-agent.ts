@@ -102,11 +102,12 @@ export class RunnerAgent {
     try {
       const backend = await this.#backends.for(a.pipeline);
       const result = await runPipeline({
-        run: { id: a.stage.id, pipeline: a.pipeline },
+        run: { id: a.stage.id, pipeline: a.pipeline, trusted: a.trusted },
         backend,
         secrets: a.secrets,
         credentials: a.credentials,
-        environment: { ...a.environment, PATH: `${this.#shimDir}:${process.env.PATH ?? '/usr/bin:/bin'}` },
+        // This machine's `trunkline` for exec steps; a container's image has its own PATH.
+        environment: a.pipeline.type === 'exec' ? { ...a.environment, PATH: `${this.#shimDir}:${process.env.PATH ?? '/usr/bin:/bin'}` } : a.environment,
         signal: stop.signal,
         timeoutMs: a.timeoutMs,
         stepTimeoutMs: a.stepTimeoutMs,

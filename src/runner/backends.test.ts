@@ -15,7 +15,7 @@ test('explains which backend a known type needs', () => {
     (error: unknown) =>
       error instanceof ConfigError &&
       error.message ===
-        'pipeline "deploy" has type "kubernetes", which this runner cannot run: the kubernetes backend is not available here; use "type: exec" or a runner with the kubernetes backend',
+        'pipeline "deploy" has type "kubernetes", which this runner cannot run: the kubernetes backend is not available here; use "type: exec" or "type: docker" or a runner with the kubernetes backend',
   );
 });
 

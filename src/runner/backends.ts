@@ -1,10 +1,11 @@
 import { ConfigError } from '../core/index.ts';
 import type { BackendDefinition } from './contract.ts';
+import { containerBackend } from './container/definition.ts';
 import { execBackend } from './exec/definition.ts';
 
 /** Every backend this runner can use. Adding one is adding it here. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each definition has its own config type
-export const backends: readonly BackendDefinition<any>[] = [execBackend];
+export const backends: readonly BackendDefinition<any>[] = [execBackend, containerBackend];
 
 /** The pipeline types Drone knows, whether or not a backend here runs them. */
 export const knownPipelineTypes: readonly string[] = ['exec', 'docker', 'kubernetes', 'ssh', 'digitalocean', 'macstadium', 'vm'];

@@ -50,6 +50,11 @@ export interface RunSpec {
   /** Unique per run (e.g. the stage id); names resources. */
   id: string;
   pipeline: PlanPipeline;
+  /**
+   * The repository is trusted (an admin said so): its steps may run
+   * privileged and mount host paths. Default false.
+   */
+  trusted?: boolean;
 }
 
 /** One step, with its environment completed at start time. */

@@ -83,14 +83,14 @@ test('runs independent pipelines concurrently', async () => {
 
 test('a pipeline whose type has no backend fails with a clear error; its dependents are skipped', async () => {
   const result = await execute([
-    pipeline('build', [step('compile', ['true'], { image: 'golang:1.22' })], { type: 'docker' }),
+    pipeline('build', [step('compile', ['true'])], { type: 'ssh' }),
     pipeline('after', [step('x', ['true'])], { dependsOn: ['build'] }),
   ]);
   const build = result.pipelines[0]?.result;
   assert.equal(build?.status, 'error');
   assert.equal(
     build?.status === 'error' ? build.error : undefined,
-    'pipeline "build" has type "docker", which this runner cannot run: the container backend (docker or podman) is not available here; use "type: exec" or a runner with the container backend',
+    'pipeline "build" has type "ssh", which this runner cannot run: no backend for this type is known here; use "type: exec" or "type: docker" or a runner with a backend for type "ssh"',
   );
   assert.equal(result.pipelines[1]?.result.status, 'skipped');
   assert.equal(result.status, 'error');

@@ -25,6 +25,8 @@ export interface RunPlanOptions {
   stepTimeoutMs?: number;
   logLimitBytes?: number;
   clock?: Clock;
+  /** The pipelines may run privileged steps and mount host paths (see `RunSpec.trusted`). */
+  trusted?: boolean;
 }
 
 /**
@@ -90,7 +92,7 @@ export async function runPlan(options: RunPlanOptions): Promise<PlanResult> {
       stepFinished: (step, result) => options.observer.stepFinished(pipeline, step, result),
     };
     const result = await runPipeline({
-      run: { id: `${runId}-${index + 1}`, pipeline },
+      run: { id: `${runId}-${index + 1}`, pipeline, trusted: options.trusted === true },
       backend,
       secrets: options.secrets,
       observer,

@@ -2,6 +2,19 @@ import { resolve } from 'node:path';
 import { z } from 'zod';
 import { ConfigError } from '../core/index.ts';
 import { parseStatsdUrl, type StatsdTagFormat, type StatsdTarget } from '../metrics/index.ts';
+import { containerBackend } from '../runner/index.ts';
+import type { ContainerBackendConfig } from '../runner/index.ts';
+
+/** A variable holding JSON; `example` shows the expected shape in the error. */
+const json = (example: string) =>
+  z.string().transform((text, ctx) => {
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      ctx.addIssue({ code: 'custom', message: `expected JSON: ${example}` });
+      return z.NEVER;
+    }
+  });
 
 /**
  * Server configuration from environment variables, every one optional: the
@@ -24,16 +37,7 @@ const schema = z.object({
   TRUNKLINE_CONFIG_REPO: z.string().min(1).optional(),
   TRUNKLINE_CONFIG_BRANCH: z.string().min(1).optional(),
   TRUNKLINE_CONFIG_RULES: z.string().min(1).optional(),
-  TRUNKLINE_CONFIG_EXTENSIONS: z
-    .string()
-    .transform((text, ctx) => {
-      try {
-        return JSON.parse(text) as unknown;
-      } catch {
-        ctx.addIssue({ code: 'custom', message: 'expected JSON: {"name": {"endpoint": "https://…", "secret": "…"}}' });
-        return z.NEVER;
-      }
-    })
+  TRUNKLINE_CONFIG_EXTENSIONS: json('{"name": {"endpoint": "https://…", "secret": "…"}}')
     .pipe(z.record(z.string(), z.object({ endpoint: z.url(), secret: z.string().min(1), timeoutMs: z.number().int().positive().optional() })))
     .optional(),
   TRUNKLINE_METRICS: z.enum(['on', 'off']).default('on'),
@@ -41,6 +45,9 @@ const schema = z.object({
   TRUNKLINE_STATSD: z.string().min(1).optional(),
   TRUNKLINE_STATSD_PREFIX: z.string().regex(/^[\w.-]*$/, 'expected letters, digits, _ . -').default('trunkline'),
   TRUNKLINE_STATSD_TAGS: z.enum(['dogstatsd', 'none']).default('dogstatsd'),
+  TRUNKLINE_CONTAINER_CONFIG: json('{"engine": "podman", "wrapper": ["…"], "ulimits": ["nofile=20000:20000"]}')
+    .pipe(containerBackend.configSchema)
+    .optional(),
 });
 
 export interface ServerConfig {
@@ -78,6 +85,8 @@ export interface ServerConfig {
     /** Push to a StatsD/DogStatsD agent over UDP. */
     statsd?: StatsdTarget & { prefix: string; tags: StatsdTagFormat };
   };
+  /** The container backend's settings (`type: docker` pipelines); defaults when absent. */
+  container?: ContainerBackendConfig;
 }
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): ServerConfig {
@@ -114,5 +123,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       token: c.TRUNKLINE_METRICS_TOKEN,
       statsd: c.TRUNKLINE_STATSD ? { ...parseStatsdUrl(c.TRUNKLINE_STATSD), prefix: c.TRUNKLINE_STATSD_PREFIX, tags: c.TRUNKLINE_STATSD_TAGS } : undefined,
     },
+    container: c.TRUNKLINE_CONTAINER_CONFIG,
   };
 }

@@ -30,7 +30,8 @@ export async function stageAccessProvider(
       environment: {
         TRUNKLINE_SERVER: server.url,
         TRUNKLINE_REGISTRY: new URL(server.url).host,
-        PATH: `${shimDir}:${process.env.PATH ?? '/usr/bin:/bin'}`,
+        // Host paths mean nothing inside a container, whose image has its own PATH.
+        ...(stage.type === 'exec' ? { PATH: `${shimDir}:${process.env.PATH ?? '/usr/bin:/bin'}` } : {}),
       },
       credentials: { TRUNKLINE_TOKEN: token },
       release: () => store.tokens.revoke(record.id).catch(() => {}),

@@ -43,7 +43,7 @@ export async function startServer(config: ServerConfig, logger: Logger = pino({ 
 
   // The URL is only known once listening (port 0 picks a free one), and builds need it for links.
   const server = { url: config.publicUrl ?? '', version };
-  const backends = new BackendPool({ config: { exec: { root: join(config.dataDir, 'runs') } }, logger });
+  const backends = new BackendPool({ config: { exec: { root: join(config.dataDir, 'runs') }, container: config.container ?? {} }, logger });
   const gitHost = await GitHost.open(join(config.dataDir, 'git'));
   const registry = await Registry.open({ root: join(config.dataDir, 'registry'), logger });
   const builds = new BuildService({

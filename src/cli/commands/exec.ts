@@ -17,6 +17,8 @@ export interface ExecOptions {
   pipeline?: string[];
   clone: boolean;
   timeout?: number;
+  /** Privileged steps and host volumes are allowed. */
+  trusted?: boolean;
 }
 
 /**
@@ -62,7 +64,8 @@ export async function execCommand(file: string, options: ExecOptions): Promise<n
       observer: printer,
       logger: pino({ level: process.env.TRUNKLINE_LOG_LEVEL ?? 'warn' }, process.stderr),
       signal: controller.signal,
-      backendConfig: { exec: options.clone ? {} : { workspace: dir } },
+      backendConfig: options.clone ? {} : { exec: { workspace: dir }, container: { workspace: dir } },
+      trusted: options.trusted === true,
       stepTimeoutMs: options.timeout ? options.timeout * 60_000 : undefined,
     });
     process.stdout.write(printer.summary(result));
