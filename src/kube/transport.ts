@@ -7,10 +7,13 @@
  *
  * Unary requests are retried on transient failures (no answer, 429, 5xx) with
  * exponential backoff, honouring Retry-After; streams (watches) are not.
+ * At most `maxInFlight` unary requests are on the wire at once (the rest
+ * queue), so a burst reuses a small pool of kept-alive connections instead
+ * of opening one TLS connection per request.
  */
 import { IsomorphicFetchHttpLibrary, RequestContext } from '@kubernetes/client-node';
 import type { KubeConfig } from '@kubernetes/client-node';
-import { ConfigError, ExternalError, messageOf } from '../core/index.ts';
+import { ConfigError, ExternalError, Limiter, messageOf } from '../core/index.ts';
 import type { Logger } from '../core/index.ts';
 import { errorForStatus } from './errors.ts';
 import { parseJson, parseStatus } from './status.ts';
@@ -27,6 +30,9 @@ export interface RetryPolicy {
 }
 
 export const defaultRetry: RetryPolicy = { attempts: 4, baseDelayMs: 200, maxDelayMs: 5_000 };
+
+/** Unary requests on the wire at once, per client (client-go's default QPS burst is of this order). */
+export const defaultMaxInFlight = 32;
 
 export interface HttpRequest {
   method: Method;
@@ -66,13 +72,15 @@ export class Transport {
   readonly #http = new IsomorphicFetchHttpLibrary();
   readonly #retry: RetryPolicy;
   readonly #logger: Logger;
+  readonly #inFlight: Limiter;
   #dispatcher: Dispatcher | undefined;
 
-  constructor(kc: KubeConfig, retry: RetryPolicy, logger: Logger) {
+  constructor(kc: KubeConfig, retry: RetryPolicy, logger: Logger, maxInFlight = defaultMaxInFlight) {
     this.#kc = kc;
     this.#server = (kc.getCurrentCluster()?.server ?? '').replace(/\/+$/, '');
     this.#retry = retry;
     this.#logger = logger;
+    this.#inFlight = new Limiter(maxInFlight);
   }
 
   async #context(request: HttpRequest): Promise<RequestContext> {
@@ -115,8 +123,12 @@ export class Transport {
       const last = attempt >= this.#retry.attempts;
       let delay = Math.min(this.#retry.baseDelayMs * 2 ** (attempt - 1), this.#retry.maxDelayMs);
       try {
-        const response = await this.#sendOnce(request);
-        const text = await response.body.text();
+        // The slot is held until the body is read: the connection is busy until then.
+        const response = await this.#inFlight.run(async () => {
+          const answer = await this.#sendOnce(request);
+          return { ...answer, text: await answer.body.text() };
+        });
+        const text = response.text;
         if (last || !isTransient(response.httpStatusCode)) {
           return { status: response.httpStatusCode, headers: response.headers, text };
         }
