@@ -237,9 +237,12 @@ test('at most maxInFlight requests are on the wire at once; the rest wait their 
   const client = createKubeClient({ kubeconfig: server.kubeconfig, retry: fastRetry, maxInFlight: 2 });
   try {
     const gets = Array.from({ length: 5 }, (_, i) => client.get({ apiVersion: 'v1', kind: 'ConfigMap', namespace: 'default', name: `c${i}` }));
+    const turn = () => new Promise((resolve) => setImmediate(resolve));
     let answered = 0;
     while (answered < 5) {
-      while (held.length === 0) await new Promise((resolve) => setImmediate(resolve));
+      while (held.length < Math.min(2, 5 - answered)) await turn();
+      // Give requests beyond the bound every chance to arrive before answering one.
+      for (let i = 0; i < 50; i++) await turn();
       held.shift()?.();
       answered++;
     }
