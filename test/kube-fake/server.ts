@@ -143,10 +143,18 @@ export class FakeApiServer {
   /** Stored objects (with kind and apiVersion), optionally of one kind and namespace. */
   objects(filter: { apiVersion?: string; kind?: string; namespace?: string } = {}): JsonObject[] {
     return this.store
-      .all()
-      .map(({ object }) => object)
-      .filter((object) => (filter.apiVersion === undefined || object.apiVersion === filter.apiVersion) && (filter.kind === undefined || object.kind === filter.kind))
-      .filter((object) => filter.namespace === undefined || metadataOf(object).namespace === filter.namespace);
+      .select(
+        (object) =>
+          (filter.apiVersion === undefined || object.apiVersion === filter.apiVersion) &&
+          (filter.kind === undefined || object.kind === filter.kind) &&
+          (filter.namespace === undefined || (isObject(object.metadata) && object.metadata.namespace === filter.namespace)),
+      )
+      .map(({ object }) => object);
+  }
+
+  /** Calls `listener` after every stored change (as a watch of everything would see it); returns the unsubscribe function. */
+  onChange(listener: (change: { type: 'ADDED' | 'MODIFIED' | 'DELETED'; object: JsonObject }) => void): () => void {
+    return this.store.subscribe((event) => listener({ type: event.type, object: event.object }));
   }
 
   object(ref: ObjectRef): JsonObject | undefined {
