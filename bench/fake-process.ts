@@ -15,7 +15,7 @@ import { startFakeApiServer } from '../test/kube-fake/index.ts';
 import type { FakeApiServer, JsonObject, ObjectRef } from '../test/kube-fake/index.ts';
 
 type Request =
-  | { id: number; op: 'writeCount' | 'requestCount' | 'objectCount' | 'resetRequests' | 'close' }
+  | { id: number; op: 'writeCount' | 'requestCount' | 'objectCount' | 'resetRequests' | 'cpuMs' | 'close' }
   | { id: number; op: 'rollouts'; paused: boolean }
   | { id: number; op: 'object'; ref: ObjectRef };
 
@@ -32,6 +32,8 @@ export interface FakeProcess {
   requestCount(): Promise<number>;
   objectCount(): Promise<number>;
   resetRequests(): Promise<void>;
+  /** CPU the server process has used so far. */
+  cpuMs(): Promise<number>;
   object(ref: ObjectRef): Promise<JsonObject | undefined>;
   close(): Promise<void>;
 }
@@ -65,6 +67,7 @@ export async function startFakeProcess(): Promise<FakeProcess> {
     requestCount: () => call({ op: 'requestCount' }),
     objectCount: () => call({ op: 'objectCount' }),
     resetRequests: () => call({ op: 'resetRequests' }),
+    cpuMs: () => call({ op: 'cpuMs' }),
     object: (ref) => call({ op: 'object', ref }),
     close: async () => {
       const exited = new Promise((resolve) => child.once('exit', resolve));
@@ -120,6 +123,10 @@ async function serve(): Promise<void> {
         return fake.objects().length;
       case 'resetRequests':
         return fake.resetRequests();
+      case 'cpuMs': {
+        const used = process.cpuUsage();
+        return Math.round((used.user + used.system) / 1000);
+      }
       case 'rollouts':
         rollouts.pause(request.paused);
         return undefined;

@@ -152,10 +152,12 @@ async function kubectlApply(apps: number, objectsPerApp: number, namespaces: str
     for (let i = 0; i < apps; i++) writeFileSync(join(manifests, `${appName(i)}.yaml`), appManifests(appName(i), namespaces[i % namespaces.length], objectsPerApp, '1.0', 1));
     await fake.resetRequests();
     const before = await fake.objectCount();
+    const server = await fake.cpuMs();
+    const children = childCpu();
     const started = process.hrtime.bigint();
     await run(kubectl, ['--kubeconfig', kubeconfig, 'apply', '--server-side', '--field-manager=bench', '-f', manifests], { maxBuffer: 64 * 1024 * 1024 });
     const wallMs = Math.round(elapsedMs(started));
-    return { wallMs, writes: await fake.writeCount(), objects: (await fake.objectCount()) - before };
+    return { wallMs, cpuMs: childCpu() - children, apiServerCpuMs: (await fake.cpuMs()) - server, writes: await fake.writeCount(), objects: (await fake.objectCount()) - before };
   } finally {
     await fake.close();
     rmSync(dir, { recursive: true, force: true });
@@ -226,11 +228,20 @@ async function scenario(options: GitopsBenchOptions, kubeconfigFile: string | un
     rss.reset();
     let cpu = process.cpuUsage();
     let children = childCpu();
+    let server = (await fake?.cpuMs()) ?? 0;
     let started = process.hrtime.bigint();
     await c.start();
     await until(allHealthy, 'every application Synced and Healthy', 30 * 60_000);
-    const firstSync = { wallMs: Math.round(elapsedMs(started)), cpuMs: cpuMs(cpu), childCpuMs: childCpu() - children, peakRssMb: mb(rss.peak), apiWrites: client?.writes ?? 0 };
+    const firstSync = { wallMs: Math.round(elapsedMs(started)), cpuMs: cpuMs(cpu), childCpuMs: childCpu() - children, ...(fake ? { apiServerCpuMs: (await fake.cpuMs()) - server } : {}), peakRssMb: mb(rss.peak), apiWrites: client?.writes ?? 0 };
 
+    if (process.env.BENCH_DEBUG) {
+      const t0 = Number(started / 1_000_000n);
+      const rows: string[] = [];
+      for (const app of await store.applications.list()) {
+        for (const sy of await store.syncs.listByApp(app.id, { limit: 10 })) rows.push(`${app.name} #${sy.number} ${sy.status} created=${sy.createdAt} started=${sy.startedAt} finished=${sy.finishedAt} dur=${(sy.finishedAt ?? 0) - sy.createdAt} ${sy.message}`);
+      }
+      writeFileSync('/tmp/bench-syncs.txt', `${t0}\n${rows.join('\n')}\n`);
+    }
     // Steady state: a full reconcile of unchanged applications.
     await fake?.rollouts(true);
     await new Promise((resolve) => setTimeout(resolve, 500));
@@ -239,12 +250,14 @@ async function scenario(options: GitopsBenchOptions, kubeconfigFile: string | un
     rss.reset();
     cpu = process.cpuUsage();
     children = childCpu();
+    server = (await fake?.cpuMs()) ?? 0;
     started = process.hrtime.bigint();
     await c.configChanged(bare);
     const steadyReconcile = {
       wallMs: Math.round(elapsedMs(started)),
       cpuMs: cpuMs(cpu),
       childCpuMs: childCpu() - children,
+      ...(fake ? { apiServerCpuMs: (await fake.cpuMs()) - server } : {}),
       apiWrites: fake ? await fake.writeCount() : (client?.writes ?? 0),
       apiRequests: fake ? await fake.requestCount() : (client?.reads ?? 0) + (client?.writes ?? 0),
       rssMb: mb(rss.sample()),
