@@ -80,15 +80,15 @@ class CountingClient implements KubeClient {
 
 /** Samples RSS every 50 ms and keeps the peak. */
 class RssPeak {
-  peak = process.memoryUsage().rss;
+  peak = process.memoryUsage.rss();
   readonly #timer = setInterval(() => this.sample(), 50);
   sample(): number {
-    const rss = process.memoryUsage().rss;
+    const rss = process.memoryUsage.rss();
     if (rss > this.peak) this.peak = rss;
     return rss;
   }
   reset(): void {
-    this.peak = process.memoryUsage().rss;
+    this.peak = process.memoryUsage.rss();
   }
   stop(): void {
     clearInterval(this.#timer);

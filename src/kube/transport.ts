@@ -104,7 +104,8 @@ export class Transport {
     }
     const fresh = ctx.getDispatcher();
     if (this.#dispatcher) {
-      if (fresh && fresh !== this.#dispatcher) void fresh.close();
+      // The library makes a dispatcher per call; one never used holds no connection and is left to the
+      // garbage collector (closing it costs an error object per request).
       ctx.setDispatcher(this.#dispatcher);
     } else {
       this.#dispatcher = fresh;

@@ -41,6 +41,18 @@ function readBody(request: IncomingMessage): Promise<string> {
   });
 }
 
+/** JSON is YAML: a body that is JSON (what clients mostly send) is read as such, much faster. */
+function parseYamlBody(text: string): unknown {
+  if (/^\s*\{/.test(text)) {
+    try {
+      return JSON.parse(text);
+    } catch {
+      // Flow-style YAML that is not JSON.
+    }
+  }
+  return parseYaml(text);
+}
+
 function parseFieldSelector(text: string | null): (object: JsonObject) => boolean {
   const terms = (text ?? '').split(',').filter(Boolean).map((term) => {
     const match = /^([^!=]+)(==|=|!=)(.*)$/.exec(term);
@@ -314,7 +326,7 @@ export class FakeApiServer {
     const parse = (): JsonObject => {
       let value: unknown;
       try {
-        value = text ? (request.headers['content-type']?.includes('yaml') ? parseYaml(text) : JSON.parse(text)) : {};
+        value = text ? (request.headers['content-type']?.includes('yaml') ? parseYamlBody(text) : JSON.parse(text)) : {};
       } catch (error) {
         throw badRequest(`error decoding request body: ${error instanceof Error ? error.message : String(error)}`);
       }
