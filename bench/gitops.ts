@@ -234,14 +234,6 @@ async function scenario(options: GitopsBenchOptions, kubeconfigFile: string | un
     await until(allHealthy, 'every application Synced and Healthy', 30 * 60_000);
     const firstSync = { wallMs: Math.round(elapsedMs(started)), cpuMs: cpuMs(cpu), childCpuMs: childCpu() - children, ...(fake ? { apiServerCpuMs: (await fake.cpuMs()) - server } : {}), peakRssMb: mb(rss.peak), apiWrites: client?.writes ?? 0 };
 
-    if (process.env.BENCH_DEBUG) {
-      const t0 = Number(started / 1_000_000n);
-      const rows: string[] = [];
-      for (const app of await store.applications.list()) {
-        for (const sy of await store.syncs.listByApp(app.id, { limit: 10 })) rows.push(`${app.name} #${sy.number} ${sy.status} created=${sy.createdAt} started=${sy.startedAt} finished=${sy.finishedAt} dur=${(sy.finishedAt ?? 0) - sy.createdAt} ${sy.message}`);
-      }
-      writeFileSync('/tmp/bench-syncs.txt', `${t0}\n${rows.join('\n')}\n`);
-    }
     // Steady state: a full reconcile of unchanged applications.
     await fake?.rollouts(true);
     await new Promise((resolve) => setTimeout(resolve, 500));

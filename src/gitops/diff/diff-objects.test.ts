@@ -198,7 +198,7 @@ test('a live object at a new resourceVersion is compared again', () => {
   assert.equal(diffObjects([desired], [live('1', '1')]).resources[0]?.state, 'same');
   const changed = diffObjects([desired], [live('2', '2')]).resources[0];
   assert.equal(changed?.state, 'differs');
-  assert.match(changed?.diff ?? '', /-  a: "2"\n\+  a: "1"/);
+  assert.match(changed?.diff ?? '', /- {2}a: "2"\n\+ {2}a: "1"/);
   assert.equal(diffObjects([desired], [live('1', '3')]).resources[0]?.state, 'same');
   assert.equal(diffObjects([desired], [live('1', '3')], { ignore: [{ group: '', kind: 'ConfigMap', jsonPointers: ['/data/a'] }] }).resources[0]?.state, 'same');
 });
