@@ -11,11 +11,15 @@
  *   API server holds the new image (median of `rounds`);
  * - kubectl: `kubectl apply --server-side` of the same manifests against a
  *   fresh fake, and the first-sync / kubectl ratio.
- * The fake runs in this process: CPU figures include its work.
- * Run alone: `./node_modules/.bin/node bench/gitops.ts` (BENCH_GITOPS_APPS scales it).
+ * The fake runs in a child process (bench/fake-process.ts), a fresh one for
+ * each side: CPU and RSS figures are this process's — the controller's —
+ * and `childCpuMs` is the CPU of the processes it ran (git, tar) and reaped.
+ * Run alone: `./node_modules/.bin/node bench/gitops.ts` (BENCH_GITOPS_APPS
+ * scales it, default 1,000 applications × 10 objects).
  */
 import { execFile, execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { readFileSync as readProc } from 'node:fs';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,9 +28,8 @@ import { GitopsController } from '../src/gitops/index.ts';
 import { createKubeClient } from '../src/kube/index.ts';
 import type { KubeClient } from '../src/kube/index.ts';
 import { openStore } from '../src/store/index.ts';
-import { startFakeApiServer } from '../test/kube-fake/index.ts';
-import type { FakeApiServer } from '../test/kube-fake/index.ts';
 import { toolPath } from '../test/helpers/tools.ts';
+import { startFakeProcess } from './fake-process.ts';
 import { elapsedMs, summarise } from './stats.ts';
 
 const run = promisify(execFile);
@@ -77,15 +80,15 @@ class CountingClient implements KubeClient {
 
 /** Samples RSS every 50 ms and keeps the peak. */
 class RssPeak {
-  peak = process.memoryUsage().rss;
+  peak = process.memoryUsage.rss();
   readonly #timer = setInterval(() => this.sample(), 50);
   sample(): number {
-    const rss = process.memoryUsage().rss;
+    const rss = process.memoryUsage.rss();
     if (rss > this.peak) this.peak = rss;
     return rss;
   }
   reset(): void {
-    this.peak = process.memoryUsage().rss;
+    this.peak = process.memoryUsage.rss();
   }
   stop(): void {
     clearInterval(this.#timer);
@@ -97,6 +100,16 @@ const cpuMs = (since: NodeJS.CpuUsage) => {
   const used = process.cpuUsage(since);
   return Math.round((used.user + used.system) / 1000);
 };
+/** CPU ms of this process's children that have been reaped (Linux `/proc/self/stat` cutime + cstime; 0 elsewhere). */
+function childCpu(): number {
+  try {
+    const fields = readProc('/proc/self/stat', 'utf8').split(') ')[1]!.split(' ');
+    // Fields 16 and 17 of the file (cutime, cstime), in clock ticks of 10 ms.
+    return (Number(fields[13]) + Number(fields[14])) * 10;
+  } catch {
+    return 0;
+  }
+}
 const appName = (i: number) => `app-${String(i).padStart(4, '0')}`;
 const image = (tag: string) => `registry.k8s.io/pause:${tag}`;
 
@@ -119,20 +132,6 @@ async function until(check: () => boolean | Promise<boolean>, what: string, time
   }
 }
 
-/** Finishes Deployment rollouts as kube-controller-manager would (the fake has no controllers). */
-function rolloutCompleter(fake: FakeApiServer): { pause: (paused: boolean) => void; stop: () => void } {
-  let paused = false;
-  const timer = setInterval(() => {
-    if (paused) return;
-    for (const d of fake.objects({ apiVersion: 'apps/v1', kind: 'Deployment' })) {
-      const meta = d.metadata as { name: string; namespace: string; generation?: number };
-      const observed = (d.status as { observedGeneration?: number } | undefined)?.observedGeneration;
-      if (observed !== meta.generation) fake.completeRollout({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: meta.namespace, name: meta.name });
-    }
-  }, 50);
-  return { pause: (p) => (paused = p), stop: () => clearInterval(timer) };
-}
-
 async function kubectlApply(apps: number, objectsPerApp: number, namespaces: string[]) {
   let kubectl: string;
   try {
@@ -140,7 +139,7 @@ async function kubectlApply(apps: number, objectsPerApp: number, namespaces: str
   } catch {
     return undefined;
   }
-  const fake = await startFakeApiServer({ bookmarkIntervalMs: 0 });
+  const fake = await startFakeProcess();
   const dir = mkdtempSync(join(tmpdir(), 'tl-bench-kubectl-'));
   try {
     const admin = createKubeClient({ kubeconfig: fake.kubeconfig });
@@ -151,12 +150,14 @@ async function kubectlApply(apps: number, objectsPerApp: number, namespaces: str
     const manifests = join(dir, 'manifests');
     mkdirSync(manifests);
     for (let i = 0; i < apps; i++) writeFileSync(join(manifests, `${appName(i)}.yaml`), appManifests(appName(i), namespaces[i % namespaces.length], objectsPerApp, '1.0', 1));
-    fake.resetRequests();
-    const before = fake.objects().length;
+    await fake.resetRequests();
+    const before = await fake.objectCount();
+    const server = await fake.cpuMs();
+    const children = childCpu();
     const started = process.hrtime.bigint();
     await run(kubectl, ['--kubeconfig', kubeconfig, 'apply', '--server-side', '--field-manager=bench', '-f', manifests], { maxBuffer: 64 * 1024 * 1024 });
     const wallMs = Math.round(elapsedMs(started));
-    return { wallMs, writes: fake.writeCount(), objects: fake.objects().length - before };
+    return { wallMs, cpuMs: childCpu() - children, apiServerCpuMs: (await fake.cpuMs()) - server, writes: await fake.writeCount(), objects: (await fake.objectCount()) - before };
   } finally {
     await fake.close();
     rmSync(dir, { recursive: true, force: true });
@@ -167,9 +168,8 @@ async function kubectlApply(apps: number, objectsPerApp: number, namespaces: str
 async function scenario(options: GitopsBenchOptions, kubeconfigFile: string | undefined) {
   const { apps, objectsPerApp } = options;
   const rounds = options.rounds ?? 5;
-  const fake = kubeconfigFile ? undefined : await startFakeApiServer({ bookmarkIntervalMs: 0 });
+  const fake = kubeconfigFile ? undefined : await startFakeProcess();
   const kubeconfig = fake ? fake.kubeconfig : readFileSync(kubeconfigFile!, 'utf8');
-  const completer = fake ? rolloutCompleter(fake) : undefined;
   // Real clusters run no pods for the bench: zero replicas are healthy at once.
   const replicas = fake ? 1 : 0;
   const tag = randomBytes(3).toString('hex');
@@ -227,29 +227,35 @@ async function scenario(options: GitopsBenchOptions, kubeconfigFile: string | un
     // First full sync.
     rss.reset();
     let cpu = process.cpuUsage();
+    let children = childCpu();
+    let server = (await fake?.cpuMs()) ?? 0;
     let started = process.hrtime.bigint();
     await c.start();
     await until(allHealthy, 'every application Synced and Healthy', 30 * 60_000);
-    const firstSync = { wallMs: Math.round(elapsedMs(started)), cpuMs: cpuMs(cpu), peakRssMb: mb(rss.peak), apiWrites: client?.writes ?? 0 };
+    const firstSync = { wallMs: Math.round(elapsedMs(started)), cpuMs: cpuMs(cpu), childCpuMs: childCpu() - children, ...(fake ? { apiServerCpuMs: (await fake.cpuMs()) - server } : {}), peakRssMb: mb(rss.peak), apiWrites: client?.writes ?? 0 };
 
     // Steady state: a full reconcile of unchanged applications.
-    completer?.pause(true);
+    await fake?.rollouts(true);
     await new Promise((resolve) => setTimeout(resolve, 500));
     if (client) client.writes = client.reads = 0;
-    fake?.resetRequests();
+    await fake?.resetRequests();
     rss.reset();
     cpu = process.cpuUsage();
+    children = childCpu();
+    server = (await fake?.cpuMs()) ?? 0;
     started = process.hrtime.bigint();
     await c.configChanged(bare);
     const steadyReconcile = {
       wallMs: Math.round(elapsedMs(started)),
       cpuMs: cpuMs(cpu),
-      apiWrites: fake ? fake.writeCount() : (client?.writes ?? 0),
-      apiRequests: fake ? fake.requests().length : (client?.reads ?? 0) + (client?.writes ?? 0),
+      childCpuMs: childCpu() - children,
+      ...(fake ? { apiServerCpuMs: (await fake.cpuMs()) - server } : {}),
+      apiWrites: fake ? await fake.writeCount() : (client?.writes ?? 0),
+      apiRequests: fake ? await fake.requestCount() : (client?.reads ?? 0) + (client?.writes ?? 0),
       rssMb: mb(rss.sample()),
       peakRssMb: mb(rss.peak),
     };
-    completer?.pause(false);
+    await fake?.rollouts(false);
 
     // Commit-to-applied: one application's image changes.
     const fromCommit: number[] = [];
@@ -261,7 +267,7 @@ async function scenario(options: GitopsBenchOptions, kubeconfigFile: string | un
       const ns = namespaces[i % namespaces.length]!;
       const applied = async () => {
         const d = fake
-          ? (fake.object({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: ns, name: appName(i) }) as unknown)
+          ? ((await fake.object({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: ns, name: appName(i) })) as unknown)
           : await admin.get({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: ns, name: appName(i) });
         return (d as { spec?: { template?: { spec?: { containers?: { image?: string }[] } } } } | undefined)?.spec?.template?.spec?.containers?.[0]?.image === want;
       };
@@ -289,7 +295,6 @@ async function scenario(options: GitopsBenchOptions, kubeconfigFile: string | un
     };
   } finally {
     rss.stop();
-    completer?.stop();
     await controller?.stop();
     if (!fake) for (const ns of namespaces) await admin.delete({ apiVersion: 'v1', kind: 'Namespace', name: ns }).catch(() => undefined);
     await admin.close();
@@ -313,7 +318,7 @@ export async function gitopsBench(options: GitopsBenchOptions) {
 }
 
 if (import.meta.main) {
-  const apps = Number(process.env.BENCH_GITOPS_APPS ?? 100);
+  const apps = Number(process.env.BENCH_GITOPS_APPS ?? 1000);
   const result = await gitopsBench({ apps, objectsPerApp: 10, rounds: Number(process.env.BENCH_ROUNDS ?? 5) });
   process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
 }

@@ -13,7 +13,7 @@
  * - imageBuild: build and push an image with a 100 MB application layer vs
  *   `tar czf` of the same files (target ratio ≤ 1.5) and vs `buildah bud`
  *   (target: faster);
- * - gitops: applications × 10 objects (BENCH_GITOPS_APPS, default 100; the issue's target scale is 1,000) — first sync,
+ * - gitops: applications × 10 objects (BENCH_GITOPS_APPS, default 1,000, the issue's target scale) — first sync,
  *   steady reconcile (targets: 0 API writes, ≤ 1 s CPU, ≤ 300 MB RSS),
  *   commit-to-applied (target ≤ 2 s), first sync vs `kubectl apply
  *   --server-side` (target ratio ≤ 1.3);
@@ -40,7 +40,7 @@ const results = {
   pushToFirstStep: await pushToFirstStep(Number(process.env.BENCH_BUILDS ?? 30)),
   imageBuild: await imageBuild(100, Number(process.env.BENCH_IMAGE_ROUNDS ?? 3)),
   runners: await runnerBench({ pickups: Number(process.env.BENCH_BUILDS ?? 30), builds: Number(process.env.BENCH_RUNNER_BUILDS ?? 200), runners: 4 }),
-  gitops: await gitopsBench({ apps: Number(process.env.BENCH_GITOPS_APPS ?? 100), objectsPerApp: 10, rounds: rounds }),
+  gitops: await gitopsBench({ apps: Number(process.env.BENCH_GITOPS_APPS ?? 1000), objectsPerApp: 10, rounds: rounds }),
   targets: {
     addedPerStepMs: 10,
     containerAddedPerStepMs: 250,

@@ -323,6 +323,7 @@ describe('gitops controller', () => {
 
     // The same conflict again, now settled by the application's own policy rather than the request.
     await admin.apply({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings', namespace: ns }, data: { greeting: 'hola' } }, { fieldManager: 'someone', force: true });
+    await waitFor(async () => (await status('conflict'))?.syncStatus === 'OutOfSync', 'the taken field reported');
     const app = await store.applications.findByName('conflict');
     await store.applications.update(app?.id ?? '', { syncPolicy: { force: true } });
     const byPolicy = await finished(c, await c.sync('conflict', {}, 'ada'));

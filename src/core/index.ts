@@ -19,5 +19,6 @@ export { systemClock } from './clock.ts';
 export type { Clock } from './clock.ts';
 export { newId, newSecret } from './ids.ts';
 export { whenAborted } from './abort.ts';
+export { Limiter, mapLimit } from './limiter.ts';
 export { parseYamlWith, formatProblem } from './yaml-input.ts';
 export type { InputProblem, YamlInputOptions } from './yaml-input.ts';

@@ -219,3 +219,38 @@ describe('kube client against a scripted server', () => {
     }
   });
 });
+
+test('at most maxInFlight requests are on the wire at once; the rest wait their turn', async () => {
+  let open = 0;
+  let peak = 0;
+  const held: (() => void)[] = [];
+  const server = await startScriptedServer((request, response) => {
+    const answer = discoveryAnswer(new URL(request.url, 'http://x').pathname);
+    if (answer) return sendJson(response, 200, answer);
+    open++;
+    peak = Math.max(peak, open);
+    held.push(() => {
+      open--;
+      sendJson(response, 200, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', namespace: 'default' } });
+    });
+  });
+  const client = createKubeClient({ kubeconfig: server.kubeconfig, retry: fastRetry, maxInFlight: 2 });
+  try {
+    const gets = Array.from({ length: 5 }, (_, i) => client.get({ apiVersion: 'v1', kind: 'ConfigMap', namespace: 'default', name: `c${i}` }));
+    const turn = () => new Promise((resolve) => setImmediate(resolve));
+    let answered = 0;
+    while (answered < 5) {
+      while (held.length < Math.min(2, 5 - answered)) await turn();
+      // Give requests beyond the bound every chance to arrive before answering one.
+      for (let i = 0; i < 50; i++) await turn();
+      held.shift()?.();
+      answered++;
+    }
+    const objects = await Promise.all(gets);
+    assert.equal(objects.length, 5);
+    assert.equal(peak, 2);
+  } finally {
+    await client.close();
+    await server.close();
+  }
+});

@@ -32,6 +32,8 @@ export interface KubeClientOptions {
   logger?: Logger;
   /** Retries of unary requests (default: 4 attempts, 200 ms doubling, at most 5 s apart). */
   retry?: Partial<RetryPolicy>;
+  /** Unary requests on the wire at once (default 32); more wait their turn. Watches do not count. */
+  maxInFlight?: number;
 }
 
 export interface ApplyOptions {
@@ -123,7 +125,7 @@ class Client implements KubeClient {
   constructor(options: KubeClientOptions) {
     const kc = loadKubeConfig(options.kubeconfig, options.context);
     this.#logger = options.logger ?? silentLogger;
-    this.#transport = new Transport(kc, { ...defaultRetry, ...options.retry }, this.#logger);
+    this.#transport = new Transport(kc, { ...defaultRetry, ...options.retry }, this.#logger, options.maxInFlight);
     this.defaultNamespace = defaultNamespaceOf(kc);
   }
 

@@ -6,5 +6,5 @@ export { ApplyConflictError, WatchExpiredError } from './errors.ts';
 export type { FieldConflict, KubeErrorDetails } from './errors.ts';
 export { objectKey, typeKey, refOf } from './types.ts';
 export type { KubeObject, ObjectMeta, TypeRef, ObjectRef, WatchEvent, WatchEventType } from './types.ts';
-export { ObjectCache } from './informer.ts';
+export { ObjectCache, withoutManagedFields } from './informer.ts';
 export type { ObjectCacheOptions, CacheEvent, CacheEventType, CacheListener } from './informer.ts';

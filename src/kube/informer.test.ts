@@ -7,7 +7,7 @@ import { waitFor } from '../../test/helpers/wait.ts';
 import { NotFoundError } from '../core/index.ts';
 import { createKubeClient } from './index.ts';
 import type { KubeClient, KubeObject } from './index.ts';
-import { ObjectCache } from './informer.ts';
+import { ObjectCache, withoutManagedFields } from './informer.ts';
 import type { CacheEvent } from './informer.ts';
 
 const deployments = { apiVersion: 'apps/v1', kind: 'Deployment' };
@@ -121,4 +121,13 @@ describe('ObjectCache', () => {
     await assert.rejects(broken.synced(), (error: unknown) => error instanceof NotFoundError && /Widget/.test(error.message));
     broken.stop();
   });
+});
+
+test('withoutManagedFields drops only the managed fields', () => {
+  const object = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', namespace: 'd', resourceVersion: '7', managedFields: [{ manager: 'x' }] }, data: { a: '1' } };
+  const stripped = withoutManagedFields(object);
+  assert.deepEqual(stripped, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', namespace: 'd', resourceVersion: '7' }, data: { a: '1' } });
+  assert.equal(object.metadata.managedFields.length, 1, 'the input is not changed');
+  const plain = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' } };
+  assert.equal(withoutManagedFields(plain), plain);
 });

@@ -42,6 +42,19 @@ export interface ObjectCacheOptions {
   maxRetryDelayMs?: number;
   /** Server-side watch timeout; default a random 300–600 s so watches of many caches do not reopen together. */
   watchTimeoutSeconds?: number;
+  /**
+   * Applied to every object before it is cached (as client-go's informer
+   * transforms): e.g. `withoutManagedFields` keeps memory down when the
+   * field ownership is never read. Must return a new object or the same one unchanged.
+   */
+  transform?: (object: KubeObject) => KubeObject;
+}
+
+/** Drops `metadata.managedFields`, usually the largest part of a stored object. */
+export function withoutManagedFields(object: KubeObject): KubeObject {
+  if (object.metadata.managedFields === undefined) return object;
+  const { managedFields: _dropped, ...metadata } = object.metadata;
+  return { ...object, metadata };
 }
 
 /** Keeps one kind in sync. */
@@ -89,7 +102,8 @@ class Reflector {
     listing.then(
       (result) => {
         if (this.#stopped) return;
-        this.#replace(result.items);
+        const transform = this.#options.transform;
+        this.#replace(transform ? result.items.map(transform) : result.items);
         this.resourceVersion = result.resourceVersion;
         this.#failures = 0;
         if (!this.synced) {
@@ -167,7 +181,8 @@ class Reflector {
       if (version) this.resourceVersion = version;
       return;
     }
-    const object = { ...event.object, apiVersion: this.type.apiVersion, kind: this.type.kind };
+    const typed = { ...event.object, apiVersion: this.type.apiVersion, kind: this.type.kind };
+    const object = this.#options.transform ? this.#options.transform(typed) : typed;
     const key = this.#key(object);
     const previous = this.items.get(key);
     if (event.type === 'DELETED') {

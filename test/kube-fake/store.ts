@@ -50,7 +50,14 @@ export class ObjectStore {
   }
 
   all(): { resource: string; object: JsonObject }[] {
-    return [...this.objects].map(([key, object]) => ({ resource: key.split('\u0000')[0]!, object: clone(object) }));
+    return this.select(() => true);
+  }
+
+  /** Copies of the objects `keep` chooses (it sees the stored object: it must not change it). */
+  select(keep: (object: JsonObject) => boolean): { resource: string; object: JsonObject }[] {
+    const chosen: { resource: string; object: JsonObject }[] = [];
+    for (const [key, object] of this.objects) if (keep(object)) chosen.push({ resource: key.split('\u0000')[0]!, object: clone(object) });
+    return chosen;
   }
 
   /** Stores an object with the next resourceVersion; returns what was stored. */

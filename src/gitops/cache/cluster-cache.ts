@@ -4,10 +4,12 @@
  * (plus common kinds, so that a kind that left git can still be pruned),
  * kept by list+watch through the kube module's `ObjectCache`. Once synced,
  * reads are served from memory: a steady-state reconcile makes no request.
+ * Objects are kept without their managedFields, which nothing here reads
+ * and which are most of a small object's size.
  */
 import { NotFoundError, messageOf, silentLogger } from '../../core/index.ts';
 import type { Logger } from '../../core/index.ts';
-import { ObjectCache, typeKey } from '../../kube/index.ts';
+import { ObjectCache, typeKey, withoutManagedFields } from '../../kube/index.ts';
 import type { CacheEvent, KubeClient, KubeObject, TypeRef } from '../../kube/index.ts';
 import { appLabel } from '../render/index.ts';
 
@@ -70,7 +72,7 @@ export class ClusterCache {
       const key = typeKey(type);
       let entry = this.#caches.get(key);
       if (!entry && !this.#stopped) {
-        const cache = new ObjectCache(this.client, { types: [{ apiVersion: type.apiVersion, kind: type.kind }], labelSelector: appLabel, logger: this.#logger, retryDelayMs: this.#options.retryDelayMs });
+        const cache = new ObjectCache(this.client, { types: [{ apiVersion: type.apiVersion, kind: type.kind }], labelSelector: appLabel, logger: this.#logger, retryDelayMs: this.#options.retryDelayMs, transform: withoutManagedFields });
         cache.subscribe((event) => this.#emit(event));
         const ready = cache.synced().catch((error: unknown) => {
           // An unknown kind (a CRD not installed yet) is not watched; the next sync will try again.

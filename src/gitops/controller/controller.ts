@@ -10,9 +10,14 @@
  * reconcile per application runs at a time (a trigger during one reruns it
  * once after). Single process: syncs left Pending/Running by a previous
  * run are resumed at `start()`.
+ *
+ * Scale: reconciles and sync steps of all applications run side by side,
+ * at most `concurrency` of each at once (renders are batched before that
+ * bound, so that folders of many applications unpack together); the kube
+ * client bounds the requests in flight per cluster.
  */
 import { join } from 'node:path';
-import { ConflictError, NotFoundError, messageOf, newId, silentLogger, systemClock } from '../../core/index.ts';
+import { ConflictError, Limiter, NotFoundError, messageOf, newId, silentLogger, systemClock } from '../../core/index.ts';
 import type { Clock, Logger } from '../../core/index.ts';
 import { createKubeClient } from '../../kube/index.ts';
 import type { KubeClient } from '../../kube/index.ts';
@@ -52,6 +57,8 @@ export interface GitopsControllerOptions {
   identity?: Identity;
   /** Builds the client of a cluster (default: the kube module's client). */
   connect?: (kubeconfig: string | { inCluster: true }) => KubeClient;
+  /** Reconciles, and sync steps, running at once across applications (default 32 each). */
+  concurrency?: number;
 }
 
 export interface SyncRequest {
@@ -91,6 +98,10 @@ export class GitopsController {
   readonly #kindsRestored = new Set<string>();
   readonly #assessments = new Map<string, Assessment>();
   readonly #runs = new Map<string, Promise<SyncRecord>>();
+  /** Applications with a sync running in this process (by id): `#runs` keyed for a quick check. */
+  readonly #running = new Map<string, number>();
+  readonly #reconciles: Limiter;
+  readonly #steps: Limiter;
   readonly #wakers = new Map<string, Set<() => void>>();
   readonly #timers = new Set<NodeJS.Timeout>();
   #resyncTimer: NodeJS.Timeout | undefined;
@@ -104,6 +115,8 @@ export class GitopsController {
     this.owner = `controller-${newId()}`;
     this.sources = new ConfigSources({ dir: join(options.dataDir, 'gitops', 'mirrors'), resolveRepo: options.resolveRepo, kubectl: options.kubectl, helm: options.helm });
     this.#configRepos = new ConfigRepositories(join(options.dataDir, 'gitops', 'writeback'), { logger: this.#logger });
+    this.#reconciles = new Limiter(options.concurrency ?? 32);
+    this.#steps = new Limiter(options.concurrency ?? 32);
   }
 
   /** Resumes unfinished syncs, reconciles every application and starts the periodic resync. */
@@ -256,16 +269,23 @@ export class GitopsController {
     }
     let assessment: Assessment;
     try {
-      const cache = await this.#cluster(app.destination.clusterId);
-      const commit = await this.sources.resolve(app.source.repoUrl, app.source.revision);
-      const desired = await desiredOf(app, this.sources, commit);
-      await cache.watch([...desired, ...(await this.#kindsLastSeen(app))]);
-      assessment = await this.#rolloutDeadline(app, assess(app, commit, desired, cache, this.#options.registry));
+      const [cache, desired] = await Promise.all([
+        this.#cluster(app.destination.clusterId),
+        this.sources.resolve(app.source.repoUrl, app.source.revision).then(async (commit) => ({ commit, objects: await desiredOf(app, this.sources, commit) })),
+      ]);
+      await cache.watch([...desired.objects, ...(await this.#kindsLastSeen(app))]);
+      assessment = await this.#rolloutDeadline(app, assess(app, desired.commit, desired.objects, cache, this.#options.registry));
     } catch (error) {
       this.#assessments.delete(name);
-      await this.#writeStatus(app, { syncStatus: 'Unknown', health: 'Unknown', message: messageOf(error), resources: [] });
+      await this.#reconciles.run(() => this.#writeStatus(app, { syncStatus: 'Unknown', health: 'Unknown', message: messageOf(error), resources: [] }));
       return;
     }
+    await this.#reconciles.run(() => this.#act(app, assessment));
+  }
+
+  /** Records what a reconcile found and starts an automatic sync when due. */
+  async #act(app: ApplicationRecord, assessment: Assessment): Promise<void> {
+    const name = app.name;
     this.#assessments.set(name, assessment);
     await this.#writeStatus(app, {
       syncStatus: assessment.syncStatus,
@@ -354,8 +374,7 @@ export class GitopsController {
   }
 
   #activeRun(appId: string): boolean {
-    for (const key of this.#runs.keys()) if (key.startsWith(`${appId}:`)) return true;
-    return false;
+    return (this.#running.get(appId) ?? 0) > 0;
   }
 
   // ── syncs ─────────────────────────────────────────────────────────────
@@ -395,8 +414,12 @@ export class GitopsController {
 
   #launch(app: ApplicationRecord, record: SyncRecord): void {
     const key = `${app.id}:${record.id}`;
+    this.#running.set(app.id, (this.#running.get(app.id) ?? 0) + 1);
     const run = this.#drive(app, record).finally(() => {
       this.#runs.delete(key);
+      const left = (this.#running.get(app.id) ?? 1) - 1;
+      if (left > 0) this.#running.set(app.id, left);
+      else this.#running.delete(app.id);
       void this.#kick(app.name);
     });
     this.#runs.set(key, run);
@@ -418,7 +441,8 @@ export class GitopsController {
         registry: this.#options.registry,
       };
       while (!isFinished(current) && !this.#stopped) {
-        const next = await advanceSync(ctx, current);
+        const step = current;
+        const next = await this.#steps.run(() => advanceSync(ctx, step));
         if (next === current) await this.#pause(app.name, current);
         current = next;
       }
@@ -480,3 +504,4 @@ export class GitopsController {
     return { commit: reverted.commit, reverted: reverted.reverted, sync };
   }
 }
+

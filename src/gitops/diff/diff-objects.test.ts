@@ -191,3 +191,14 @@ test('malformed ignore paths are config errors', () => {
   assert.throws(() => diffObjects([], [], { ignore: [{ group: '', kind: 'ConfigMap', jsonPointers: ['data'] }] }), { name: 'ConfigError' });
   assert.throws(() => diffObjects([], [], { ignore: [{ group: '', kind: 'ConfigMap', jqPathExpressions: ['.data[?]'] }] }), /jq path "\.data\[\?\]"/);
 });
+
+test('a live object at a new resourceVersion is compared again', () => {
+  const desired: KubeObject = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', namespace: 'prod' }, data: { a: '1' } };
+  const live = (value: string, resourceVersion: string): KubeObject => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', namespace: 'prod', resourceVersion } as KubeObject['metadata'], data: { a: value } });
+  assert.equal(diffObjects([desired], [live('1', '1')]).resources[0]?.state, 'same');
+  const changed = diffObjects([desired], [live('2', '2')]).resources[0];
+  assert.equal(changed?.state, 'differs');
+  assert.match(changed?.diff ?? '', /- {2}a: "2"\n\+ {2}a: "1"/);
+  assert.equal(diffObjects([desired], [live('1', '3')]).resources[0]?.state, 'same');
+  assert.equal(diffObjects([desired], [live('1', '3')], { ignore: [{ group: '', kind: 'ConfigMap', jsonPointers: ['/data/a'] }] }).resources[0]?.state, 'same');
+});

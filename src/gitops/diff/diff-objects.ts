@@ -40,7 +40,7 @@ export interface DiffOptions {
  * someone else's and never reported as extra.
  */
 export function diffObjects(desired: readonly KubeObject[], live: readonly KubeObject[], options: DiffOptions = {}): AppDiff {
-  const rules = (options.ignore ?? []).map((rule) => ({ rule, paths: rulePaths(rule) }));
+  const rules = compileRules(options.ignore ?? []);
   const liveByKey = new Map(live.map((o) => [objectKey(o), o]));
   const seen = new Set<string>();
   const resources: ResourceDiff[] = [];
@@ -52,15 +52,7 @@ export function diffObjects(desired: readonly KubeObject[], live: readonly KubeO
       resources.push(entry(key, want, 'missing', { desired: want }));
       continue;
     }
-    const prepare = (object: KubeObject) => {
-      const copy = stripServerFields(structuredClone(object) as Record<string, unknown>);
-      for (const { rule, paths } of rules) if (ruleMatches(rule, want)) for (const path of paths) removePath(copy, path);
-      return copy;
-    };
-    const [d, l] = projectPair(prepare(want), prepare(have));
-    const wantText = stringify(d, { sortMapEntries: false, lineWidth: 0 });
-    const haveText = stringify(l, { sortMapEntries: false, lineWidth: 0 });
-    const diff = unifiedDiff(haveText, wantText, { before: `live ${key}`, after: `desired ${key}` });
+    const diff = comparePair(key, want, have, rules);
     resources.push(entry(key, want, diff === '' ? 'same' : 'differs', { desired: want, live: have, ...(diff === '' ? {} : { diff }) }));
   }
   for (const [key, have] of liveByKey) {
@@ -68,6 +60,48 @@ export function diffObjects(desired: readonly KubeObject[], live: readonly KubeO
   }
   resources.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   return { resources };
+}
+
+interface CompiledRules {
+  list: { rule: IgnoreRule; paths: ReturnType<typeof rulePaths> }[];
+  /** Identifies the rules in the comparison memo. */
+  id: string;
+}
+
+function compileRules(ignore: readonly IgnoreRule[]): CompiledRules {
+  return { list: ignore.map((rule) => ({ rule, paths: rulePaths(rule) })), id: ignore.length === 0 ? '' : JSON.stringify(ignore) };
+}
+
+/**
+ * The last comparison of each desired object. Rendered objects are cached
+ * and never changed; live ones come from the API server with a
+ * resourceVersion that changes with them: the same pair at the same
+ * version is not compared again.
+ */
+const compared = new WeakMap<KubeObject, { live: KubeObject; version: string; rules: string; diff: string }>();
+
+/** The unified diff of the normalised pair ('' when they are the same). */
+function comparePair(key: string, want: KubeObject, have: KubeObject, rules: CompiledRules): string {
+  const version = (have.metadata as { resourceVersion?: string }).resourceVersion;
+  const memo = version === undefined ? undefined : compared.get(want);
+  if (memo && memo.live === have && memo.version === version && memo.rules === rules.id) return memo.diff;
+  const matching = rules.list.filter(({ rule }) => ruleMatches(rule, want));
+  const prepare = (object: KubeObject) => {
+    // Stripping copies what it changes; only removing ignored paths needs a private copy.
+    const copy = stripServerFields((matching.length > 0 ? structuredClone(object) : object) as Record<string, unknown>);
+    for (const { paths } of matching) for (const path of paths) removePath(copy, path);
+    return copy;
+  };
+  const [d, l] = projectPair(prepare(want), prepare(have));
+  // The projection gives live desired's shape and key order: equal JSON is an equal YAML text.
+  let diff = '';
+  if (JSON.stringify(d) !== JSON.stringify(l)) {
+    const wantText = stringify(d, { sortMapEntries: false, lineWidth: 0 });
+    const haveText = stringify(l, { sortMapEntries: false, lineWidth: 0 });
+    diff = unifiedDiff(haveText, wantText, { before: `live ${key}`, after: `desired ${key}` });
+  }
+  if (version !== undefined) compared.set(want, { live: have, version, rules: rules.id, diff });
+  return diff;
 }
 
 function entry(key: string, object: KubeObject, state: DiffState, rest: Pick<ResourceDiff, 'desired' | 'live' | 'diff'>): ResourceDiff {

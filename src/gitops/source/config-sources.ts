@@ -2,20 +2,17 @@
  * Config repositories as the controller reads them: one bare mirror per
  * repository, a revision resolved to a commit, and the objects an
  * application's folder renders to at that commit — cached per (app,
- * commit) so an unchanged revision is never rendered twice.
+ * commit) so an unchanged revision is never rendered twice. Revisions
+ * resolve once per fetch, and folders rendered together are unpacked
+ * together.
  */
-import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
-import { ConfigError, ExternalError, messageOf } from '../../core/index.ts';
+import { ConfigError } from '../../core/index.ts';
 import { Mirror, git, resolveCommit } from '../../git/index.ts';
 import type { KubeObject } from '../../kube/index.ts';
 import { renderPath } from '../render/index.ts';
-
-const run = promisify(execFile);
+import { FolderExtractor } from './extract.ts';
 
 export interface RenderRequest {
   appName: string;
@@ -44,8 +41,11 @@ export class ConfigSources {
   readonly #mirrors = new Map<string, Mirror>();
   readonly #fetched = new Map<string, Promise<void>>();
   readonly #rendered = new Map<string, Promise<KubeObject[]>>();
-  /** Per (repository, commit): each folder's tree id, and the folders holding a kustomization. */
-  readonly #trees = new Map<string, Promise<{ trees: Map<string, string>; kustomized: Set<string> }>>();
+  /** Per (repository, commit): each folder's tree id, every path, and the folders holding a kustomization. */
+  readonly #trees = new Map<string, Promise<TreeListing>>();
+  /** Per mirror: revision → commit, as of the last fetch (cleared by the next). */
+  readonly #resolved = new Map<string, Map<string, Promise<string>>>();
+  readonly #extractor = new FolderExtractor();
 
   constructor(options: ConfigSourcesOptions) {
     this.#options = options;
@@ -75,6 +75,9 @@ export class ConfigSources {
   async refresh(repoUrl: string): Promise<void> {
     const mirror = this.#mirror(repoUrl);
     const pending = mirror.update();
+    // Registered first: callers waiting on the fetch resolve revisions afresh.
+    const forget = () => this.#resolved.delete(mirror.path);
+    pending.then(forget, forget);
     this.#fetched.set(mirror.path, pending.catch(() => {}));
     await pending;
   }
@@ -93,7 +96,18 @@ export class ConfigSources {
       this.#fetched.set(mirror.path, fetched.catch(() => {}));
     }
     await fetched;
-    return resolveCommit(mirror.path, revision);
+    let known = this.#resolved.get(mirror.path);
+    if (!known) this.#resolved.set(mirror.path, (known = new Map()));
+    const cache = known;
+    let commit = cache.get(revision);
+    if (!commit) {
+      commit = resolveCommit(mirror.path, revision);
+      cache.set(revision, commit);
+      commit.catch(() => {
+        if (cache.get(revision) === commit) cache.delete(revision);
+      });
+    }
+    return commit;
   }
 
   /**
@@ -103,13 +117,14 @@ export class ConfigSources {
    * (`../base`), so it is cached by commit.
    */
   async render(request: RenderRequest): Promise<KubeObject[]> {
-    const { trees, kustomized } = await this.#treesAt(request.repoUrl, request.commit);
     const folder = request.path.replace(/^\/+|\/+$/g, '');
-    const tree = kustomized.has(folder) ? undefined : trees.get(folder);
+    if (folder.split('/').some((s) => s === '..')) throw new ConfigError(`application path "${request.path}" leaves the repository`);
+    const listing = await this.#treesAt(request.repoUrl, request.commit);
+    const tree = listing.kustomized.has(folder) ? undefined : listing.trees.get(folder);
     const key = [request.appName, request.repoUrl, folder, request.namespace, tree ?? request.commit].join('\0');
     let rendered = this.#rendered.get(key);
     if (!rendered) {
-      rendered = this.#render(request);
+      rendered = this.#render(request, folder, listing);
       this.#rendered.set(key, rendered);
       rendered.catch(() => this.#rendered.delete(key));
       const limit = this.#options.cacheSize ?? 2000;
@@ -126,7 +141,7 @@ export class ConfigSources {
     return rendered;
   }
 
-  #treesAt(repoUrl: string, commit: string): Promise<{ trees: Map<string, string>; kustomized: Set<string> }> {
+  #treesAt(repoUrl: string, commit: string): Promise<TreeListing> {
     const key = `${repoUrl}\0${commit}`;
     let listing = this.#trees.get(key);
     if (!listing) {
@@ -138,10 +153,11 @@ export class ConfigSources {
     return listing;
   }
 
-  async #listTrees(repoUrl: string, commit: string): Promise<{ trees: Map<string, string>; kustomized: Set<string> }> {
+  async #listTrees(repoUrl: string, commit: string): Promise<TreeListing> {
     const mirror = this.#mirror(repoUrl);
     const { stdout } = await git(['ls-tree', '-r', '-t', '-z', commit], { cwd: mirror.path });
     const trees = new Map<string, string>();
+    const paths = new Set<string>();
     const kustomized = new Set<string>();
     trees.set('', (await git(['rev-parse', `${commit}^{tree}`], { cwd: mirror.path })).stdout.trim());
     for (const entry of stdout.split('\0')) {
@@ -149,38 +165,35 @@ export class ConfigSources {
       if (tab < 0) continue;
       const [, type, id] = entry.slice(0, tab).split(' ');
       const path = entry.slice(tab + 1);
+      paths.add(path);
       if (type === 'tree' && id) trees.set(path, id);
       const slash = path.lastIndexOf('/');
       if (/^[Kk]ustomization\.ya?ml$|^Kustomization$/.test(path.slice(slash + 1))) kustomized.add(slash < 0 ? '' : path.slice(0, slash));
     }
-    return { trees, kustomized };
+    return { trees, paths, kustomized };
   }
 
-  async #render(request: RenderRequest): Promise<KubeObject[]> {
+  async #render(request: RenderRequest, path: string, listing: TreeListing): Promise<KubeObject[]> {
     const mirror = this.#mirror(request.repoUrl);
-    const path = request.path.replace(/^\/+|\/+$/g, '');
-    if (path.split('/').some((s) => s === '..')) throw new ConfigError(`application path "${request.path}" leaves the repository`);
-    const dir = await mkdtemp(join(tmpdir(), 'trunkline-render-'));
-    try {
-      const archive = join(dir, 'tree.tar');
-      const { code, stderr } = await git(['archive', '--format=tar', '-o', archive, request.commit, ...(path ? ['--', path] : [])], { cwd: mirror.path, okCodes: [128] });
-      if (code !== 0) throw new ConfigError(`"${path}" does not exist at ${request.commit.slice(0, 8)} of ${request.repoUrl}: ${stderr.trim()}`, { path });
-      const tree = join(dir, 'tree');
-      await run('mkdir', ['-p', tree]);
-      try {
-        await run('tar', ['-xf', archive, '-C', tree]);
-      } catch (error) {
-        throw new ExternalError(`could not unpack ${request.repoUrl} at ${request.commit.slice(0, 8)}: ${messageOf(error)}`);
-      }
-      const objects = await renderPath(path ? join(tree, path) : tree, {
+    if (path !== '' && !listing.paths.has(path)) {
+      throw new ConfigError(`"${path}" does not exist at ${request.commit.slice(0, 8)} of ${request.repoUrl}`, { path });
+    }
+    return this.#extractor.with(mirror.path, request.commit, path, async (root) => {
+      const objects = await renderPath(path ? join(root, path) : root, {
         namespace: request.namespace,
         appName: request.appName,
         kubectl: this.#options.kubectl,
         helm: this.#options.helm,
       });
       return objects as KubeObject[];
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
+    });
   }
+}
+
+interface TreeListing {
+  /** Folder → tree id ('' is the root). */
+  trees: Map<string, string>;
+  /** Every file and folder path. */
+  paths: Set<string>;
+  kustomized: Set<string>;
 }

@@ -185,6 +185,14 @@ async function waitStep(ctx: SyncContext, record: SyncRecord, state: SyncState):
   if (record.dryRun) return finish(ctx, record, state, 'Succeeded', `dry run: ${summary}`);
   const now = ctx.clock.now();
   if (state.waitUntil === undefined) return save(ctx, record, { ...state, waitUntil: now + (ctx.healthTimeoutMs ?? 300_000) });
+  // An object the plan found in place and this sync did not apply, gone since: waiting cannot bring it back,
+  // ending the sync lets the next one (self-heal) restore it. (What this sync applied may still be on its way to the cache.)
+  const applied = new Set(state.changed.map((c) => c.key));
+  const vanished = state.watched.find(({ ref }) => {
+    const key = objectKey({ apiVersion: ref.apiVersion, kind: ref.kind, metadata: { name: ref.name, ...(ref.namespace ? { namespace: ref.namespace } : {}) } } as KubeObject);
+    return !applied.has(key) && ctx.cache.watches(ref) && ctx.cache.get(ref) === undefined;
+  });
+  if (vanished) return finish(ctx, record, state, 'Failed', `${summary}; ${vanished.ref.kind} ${vanished.ref.name} was deleted during the sync`);
   const health = healthOf(ctx, state.watched);
   if (health.status === 'Healthy') return finish(ctx, record, state, 'Succeeded', `${summary}; healthy`);
   if (health.status === 'Degraded') return finish(ctx, record, state, 'Failed', `${summary}; degraded: ${health.message}`);
