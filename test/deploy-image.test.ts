@@ -11,7 +11,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, it } from 'node:test';
 import { parse as parseYaml } from 'yaml';
-import { parseDockerfile, type DockerInstruction } from '../src/artifacts/index.ts';
+import { parseDockerfile, type DockerInstruction } from '../src/artifacts/image/index.ts';
 import { dockerignore } from '../src/artifacts/image/dockerfile/dockerignore.ts';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -106,6 +106,13 @@ describe('deploy/Containerfile', () => {
       if (/from '[^']*test-support\//.test(text)) offenders.push(`${relative(root, file)}: imports test-support (removed from the image)`);
     }
     assert.deepEqual(offenders, []);
+  });
+
+  it('installs with scripts off, which loses nothing: only devDependencies have install scripts', () => {
+    assert.ok(build!.some((i) => i.keyword === 'RUN' && /npm ci .*--ignore-scripts/.test(i.args)));
+    const lock = JSON.parse(readFileSync(join(root, 'package-lock.json'), 'utf8')) as { packages: Record<string, { hasInstallScript?: boolean; dev?: boolean }> };
+    const scripted = Object.entries(lock.packages).filter(([, p]) => p.hasInstallScript && !p.dev);
+    assert.deepEqual(scripted.map(([name]) => name), []);
   });
 
   it('runs as the chart\'s non-root user with trunkline as entrypoint and the server as default command', () => {
