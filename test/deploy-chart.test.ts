@@ -5,13 +5,13 @@
  * TRUNKLINE_TEST_KUBECONFIG, in a namespace of its own, removed afterwards.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { parseAllDocuments, parse as parseYaml } from 'yaml';
+import { runAsync } from './helpers/run.ts';
 import { toolPath } from './helpers/tools.ts';
 import { startFakeApiServer, type FakeApiServer } from './kube-fake/index.ts';
 
@@ -57,23 +57,8 @@ interface Obj {
   roleRef?: { kind: string; name: string };
   subjects?: { kind: string; name: string; namespace?: string }[];
 }
-type Result = { code: number | null; stdout: string; stderr: string };
 
-// Asynchronous on purpose: the fake API server answering kubectl runs in this process.
-function exec(binary: string, args: string[], input?: string): Promise<Result> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(binary, args, { stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(input ?? '');
-  });
-}
-
-const helm = (...args: string[]) => exec(toolPath('helm'), args);
+const helm = (...args: string[]) => runAsync(toolPath('helm'), args);
 
 async function template(...sets: string[]): Promise<{ yaml: string; objects: Obj[] }> {
   const result = await helm('template', release, chart, '--namespace', namespace, ...sets.flatMap((s) => ['--set', s]));
@@ -229,7 +214,7 @@ describe('helm chart deploy/helm/trunkline', () => {
     let fake: FakeApiServer | undefined;
     let dir: string;
     let kubeconfig: string;
-    const kubectl = (...args: string[]) => exec(toolPath('kubectl'), ['--kubeconfig', kubeconfig, ...args]);
+    const kubectl = (...args: string[]) => runAsync(toolPath('kubectl'), ['--kubeconfig', kubeconfig, ...args]);
 
     before(async () => {
       dir = mkdtempSync(join(tmpdir(), 'trunkline-chart-'));
