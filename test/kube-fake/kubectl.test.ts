@@ -4,11 +4,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { runAsync, type RunResult } from '../helpers/run.ts';
 import { toolPath } from '../helpers/tools.ts';
 import { raw } from './raw-client.ts';
 import { startFakeApiServer, type FakeApiServer } from './index.ts';
-
-type Result = { code: number | null; stdout: string; stderr: string };
 
 const manifests = `apiVersion: v1
 kind: ConfigMap
@@ -53,16 +52,7 @@ describe('fake kube-apiserver driven by the real kubectl', () => {
   });
 
   // Asynchronous on purpose: the server answering kubectl runs in this process.
-  const kubectl = (...args: string[]): Promise<Result> =>
-    new Promise((resolve, reject) => {
-      const child = spawn(toolPath('kubectl'), ['--kubeconfig', kubeconfig, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-      child.on('error', reject);
-      child.on('close', (code) => resolve({ code, stdout, stderr }));
-    });
+  const kubectl = (...args: string[]): Promise<RunResult> => runAsync(toolPath('kubectl'), ['--kubeconfig', kubeconfig, ...args]);
 
   it('lists API resources through discovery', async () => {
     const result = await kubectl('api-resources');
