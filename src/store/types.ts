@@ -11,6 +11,9 @@ import type {
   ApplicationSyncStatus,
   ArtifactKind,
   ArtifactRecord,
+  AuditChainState,
+  AuditRecord,
+  AuditTarget,
   BuildEvent,
   BuildRecord,
   BuildStatus,
@@ -55,6 +58,7 @@ export interface Store {
   readonly applications: ApplicationRepository;
   readonly applicationStatus: ApplicationStatusRepository;
   readonly syncs: SyncRepository;
+  readonly audit: AuditRepository;
   /** Closes the connection; the store is unusable afterwards. */
   close(): Promise<void>;
 }
@@ -635,4 +639,65 @@ export interface SyncRepository {
   update(id: string, patch: SyncPatch, guard?: StatusGuard<SyncOperationStatus>): Promise<SyncRecord>;
   /** Oldest first, across applications (e.g. syncs to resume at start-up). */
   listByStatus(statuses: readonly SyncOperationStatus[]): Promise<SyncRecord[]>;
+}
+
+// ── audit log ────────────────────────────────────────────────────────────
+
+export interface AuditAppendInput {
+  at: number;
+  actor: string;
+  action: string;
+  target: AuditTarget;
+  environment?: string;
+  outcome: string;
+  /** Canonical JSON text; stored and hashed as given. */
+  details: string;
+}
+
+/** The entry about to be appended, with its place in the chain, before it is hashed. */
+export type AuditUnsealed = Omit<AuditRecord, 'hash'>;
+
+export interface AuditListQuery {
+  actor?: string;
+  /** `build` matches `build` and `build.trigger`, not `builds.x`. */
+  actionPrefix?: string;
+  environment?: string;
+  /** `at >= since` (ms). */
+  since?: number;
+  /** `at < until` (ms). */
+  until?: number;
+  /** Default 100. */
+  limit?: number;
+  /** Continue after this seq, in the listing's order. */
+  after?: number;
+  /** Default `desc` (newest first). */
+  order?: 'asc' | 'desc';
+}
+
+export interface AuditPruneResult {
+  /** Entries removed now. */
+  removed: number;
+  /** The chain state afterwards. */
+  chain: AuditChainState;
+}
+
+/**
+ * The audit log's storage: appends only, never updates. An append is one
+ * write transaction that reads the chain head, so appends from any number of
+ * callers and processes form one linear chain.
+ */
+export interface AuditRepository {
+  /**
+   * Appends an entry after the head: `seq` is head + 1, `prevHash` the head's
+   * hash, and `seal` (called inside the transaction) gives its hash.
+   */
+  append(input: AuditAppendInput, seal: (entry: AuditUnsealed) => string): Promise<AuditRecord>;
+  list(query?: AuditListQuery): Promise<AuditRecord[]>;
+  chain(): Promise<AuditChainState>;
+  /**
+   * Removes the oldest entries dated before `before` (ms) — only a prefix of
+   * the chain, so that what stays is still one chain — and moves the anchor
+   * to the first kept entry.
+   */
+  prune(before: number): Promise<AuditPruneResult>;
 }

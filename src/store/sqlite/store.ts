@@ -4,6 +4,7 @@ import type { Store } from '../types.ts';
 import { SqliteApplicationStatusRepository } from './application-status.ts';
 import { SqliteApplicationRepository } from './applications.ts';
 import { SqliteArtifactRepository } from './artifacts.ts';
+import { SqliteAuditRepository } from './audit.ts';
 import { SqliteBuildRepository } from './builds.ts';
 import { SqliteClusterRepository } from './clusters.ts';
 import { SqliteCommitStatusRepository } from './commit-statuses.ts';
@@ -39,6 +40,7 @@ export class SqliteStore implements Store {
   readonly applications: SqliteApplicationRepository;
   readonly applicationStatus: SqliteApplicationStatusRepository;
   readonly syncs: SqliteSyncRepository;
+  readonly audit: SqliteAuditRepository;
   readonly #db: Database;
 
   constructor(db: Database, clock: Clock, cipher: SecretCipher) {
@@ -60,6 +62,7 @@ export class SqliteStore implements Store {
     this.applications = new SqliteApplicationRepository(db, clock);
     this.applicationStatus = new SqliteApplicationStatusRepository(db, clock);
     this.syncs = new SqliteSyncRepository(db, clock);
+    this.audit = new SqliteAuditRepository(db);
   }
 
   async close(): Promise<void> {
