@@ -13,6 +13,7 @@ const allowed = {
   access: ['core', 'store'],
   artifacts: ['core'],
   builds: ['core', 'store', 'pipeline', 'runner', 'git'],
+  audit: ['core', 'store'],
 };
 
 const layering = Object.entries(allowed).map(([mod, deps]) => ({
