@@ -3,6 +3,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { ensureAdmin } from '../access/index.ts';
+import { AuditLog } from '../audit/index.ts';
 import { BuildService } from '../builds/index.ts';
 import type { Logger } from '../core/index.ts';
 import { BackendPool } from '../runner/index.ts';
@@ -71,12 +72,14 @@ export async function startServer(config: ServerConfig, logger: Logger = pino({ 
     changed: (repo: string) => gitops.configChanged(repo),
   };
   const applications = new Applications({ store, controller: gitops });
-  const app = createApp({ store, builds, gitHost, registry, applications, configRepos, server, logger, version });
+  const audit = new AuditLog({ store });
+  const app = createApp({ store, builds, gitHost, registry, applications, audit, configRepos, server, logger, version });
   const address = await app.listen({ host: config.host, port: config.port });
   server.url = config.publicUrl ?? address;
   await builds.start();
   await gitops.start();
   const collector = collectGarbagePeriodically(registry, logger);
+  const auditPruner = pruneAuditPeriodically(audit, config.auditRetentionDays, logger);
   logger.info({ url: server.url, dataDir: config.dataDir }, 'trunkline is listening');
 
   return {
@@ -85,6 +88,7 @@ export async function startServer(config: ServerConfig, logger: Logger = pino({ 
     adminTokenFile,
     async close() {
       clearInterval(collector);
+      clearInterval(auditPruner);
       await gitops.stop();
       await builds.stop();
       await app.close();
@@ -101,6 +105,22 @@ function collectGarbagePeriodically(registry: Registry, logger: Logger): NodeJS.
       (error: unknown) => logger.error({ err: error }, 'registry garbage collection failed'),
     );
   }, 60 * 60 * 1000);
+  timer.unref();
+  return timer;
+}
+
+/** Audit entries past their retention are pruned at start and daily after. */
+function pruneAuditPeriodically(audit: AuditLog, retentionDays: number, logger: Logger): NodeJS.Timeout {
+  const prune = (): void => {
+    audit.prune(retentionDays).then(
+      (report) => {
+        if (report.removed > 0) logger.info(report, 'audit entries past retention pruned');
+      },
+      (error: unknown) => logger.error({ err: error }, 'audit pruning failed'),
+    );
+  };
+  prune();
+  const timer = setInterval(prune, 24 * 60 * 60 * 1000);
   timer.unref();
   return timer;
 }
