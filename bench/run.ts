@@ -14,8 +14,11 @@
  *   steady reconcile (targets: 0 API writes, ≤ 1 s CPU, ≤ 300 MB RSS),
  *   commit-to-applied (target ≤ 2 s), first sync vs `kubectl apply
  *   --server-side` (target ratio ≤ 1.3).
+ * - audit: one hashed audit append as a mutating request pays it (target:
+ *   ≤ 1 ms median), chain verification and export rates.
  */
 import { cpus } from 'node:os';
+import { auditBench } from './audit.ts';
 import { gitopsBench } from './gitops.ts';
 import { imageBuild } from './image-build.ts';
 import { pushToFirstStep } from './push-latency.ts';
@@ -31,7 +34,9 @@ const results = {
   pushToFirstStep: await pushToFirstStep(Number(process.env.BENCH_BUILDS ?? 30)),
   imageBuild: await imageBuild(100, Number(process.env.BENCH_IMAGE_ROUNDS ?? 3)),
   gitops: await gitopsBench({ apps: Number(process.env.BENCH_GITOPS_APPS ?? 100), objectsPerApp: 10, rounds: rounds }),
+  audit: await auditBench(Number(process.env.BENCH_AUDIT_ENTRIES ?? 10_000)),
   targets: {
+    auditAppendMedianMs: 1,
     addedPerStepMs: 10,
     triggerToFirstStepMedianMs: 100,
     pushToFirstStepMedianMs: 200,

@@ -13,7 +13,6 @@ import type {
   ArtifactRecord,
   AuditChainState,
   AuditRecord,
-  AuditTarget,
   BuildEvent,
   BuildRecord,
   BuildStatus,
@@ -643,16 +642,8 @@ export interface SyncRepository {
 
 // ── audit log ────────────────────────────────────────────────────────────
 
-export interface AuditAppendInput {
-  at: number;
-  actor: string;
-  action: string;
-  target: AuditTarget;
-  environment?: string;
-  outcome: string;
-  /** Canonical JSON text; stored and hashed as given. */
-  details: string;
-}
+/** An entry before the chain places it; `details` (canonical JSON text) is stored and hashed as given. */
+export type AuditAppendInput = Omit<AuditRecord, 'seq' | 'prevHash' | 'hash'>;
 
 /** The entry about to be appended, with its place in the chain, before it is hashed. */
 export type AuditUnsealed = Omit<AuditRecord, 'hash'>;
