@@ -6,8 +6,8 @@ import type { AuditTarget } from '../store/index.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
-    /** The audit log of this server, reachable from any route scope. */
-    auditTrail: AuditTrail;
+    /** The audit log of this server, reachable from any route scope; absent in bare apps of tests (nothing is recorded). */
+    auditTrail?: AuditTrail;
   }
 }
 
@@ -97,7 +97,7 @@ export class AuditTrail {
 
 /** One line in a route, once the action is known: recorded for the caller if the request succeeds. */
 export function auditOnSuccess(request: FastifyRequest, action: string, target: AuditTarget, extra: { environment?: string; details?: Record<string, unknown> } = {}): void {
-  request.server.auditTrail.onSuccess(request, { action, target, ...extra });
+  request.server.auditTrail?.onSuccess(request, { action, target, ...extra });
 }
 
 /** One line in a route, after the action succeeded: records it for the request's caller. */
@@ -107,7 +107,7 @@ export async function audited(
   target: AuditTarget,
   extra: { actor?: string; environment?: string; details?: Record<string, unknown> } = {},
 ): Promise<void> {
-  await request.server.auditTrail.record(request, { action, target, ...extra });
+  await request.server.auditTrail?.record(request, { action, target, ...extra });
 }
 
 function deniedEvent(request: FastifyRequest, action: string, actor: string, status: number, reason: string | undefined): AuditEvent {

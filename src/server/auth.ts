@@ -13,9 +13,9 @@ export async function guard(store: Store, request: FastifyRequest, action: Actio
     principal = await authenticate(store, request.headers.authorization);
     authorize(principal.user, action);
   } catch (error) {
-    await request.server.auditTrail.denied(request, action, error, principal?.user.login);
+    await request.server.auditTrail?.denied(request, action, error, principal?.user.login);
     throw error;
   }
-  request.server.auditTrail.authenticated(request, principal);
+  request.server.auditTrail?.authenticated(request, principal);
   return principal;
 }
