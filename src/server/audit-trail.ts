@@ -51,7 +51,7 @@ export class AuditTrail {
   /** A domain action the route performed for its caller. */
   async record(request: FastifyRequest, event: Omit<AuditEvent, 'actor'> & { actor?: string }): Promise<void> {
     recorded.add(request);
-    await this.#write({ actor: event.actor ?? actorOf(request), ...event, details: { ...event.details, route: routeOf(request) } });
+    await this.#write({ ...event, actor: event.actor ?? actorOf(request), details: { ...event.details, route: routeOf(request) } });
   }
 
   /**

@@ -73,8 +73,9 @@ export function repoRoutes(app: FastifyInstance, { store, gitHost, server }: App
 
   app.patch('/api/repos/:namespace/:name', async (request) => {
     await guard(store, request, 'repo.update');
-    auditOnSuccess(request, 'repo.update', { kind: 'repo', id: slugOf(request.params) }, { details: { fields: Object.keys(request.body ?? {}) } });
     const repo = await store.repos.getBySlug(slugOf(request.params));
-    return present(await store.repos.update(repo.id, parseInput(updateRepo, request.body, 'repository update')), server);
+    const patch = parseInput(updateRepo, request.body, 'repository update');
+    auditOnSuccess(request, 'repo.update', { kind: 'repo', id: repo.slug }, { details: { fields: Object.keys(patch) } });
+    return present(await store.repos.update(repo.id, patch), server);
   });
 }
