@@ -16,6 +16,7 @@ const allowed = {
   environments: ['core', 'store', 'git', 'kube', 'gitops', 'access', 'artifacts'],
   notify: ['core'],
   metrics: ['core'],
+  audit: ['core', 'store'],
 };
 
 const layering = Object.entries(allowed).map(([mod, deps]) => ({

@@ -19,10 +19,13 @@
  *   --server-side` (target ratio ≤ 1.3);
  * - runners: 4 `trunkline runner` processes — pickup from a stage queued to
  *   its first step on a runner (target ≤ 50 ms median), and builds per
- *   minute with 4 runners.
+ *   minute with 4 runners;
+ * - audit: one hashed audit append as a mutating request pays it (target:
+ *   ≤ 1 ms median), chain verification and export rates.
  */
 import { cpus } from 'node:os';
 import { containerStepOverhead } from './container-step-overhead.ts';
+import { auditBench } from './audit.ts';
 import { gitopsBench } from './gitops.ts';
 import { imageBuild } from './image-build.ts';
 import { pushToFirstStep } from './push-latency.ts';
@@ -41,7 +44,9 @@ const results = {
   imageBuild: await imageBuild(100, Number(process.env.BENCH_IMAGE_ROUNDS ?? 3)),
   runners: await runnerBench({ pickups: Number(process.env.BENCH_BUILDS ?? 30), builds: Number(process.env.BENCH_RUNNER_BUILDS ?? 200), runners: 4 }),
   gitops: await gitopsBench({ apps: Number(process.env.BENCH_GITOPS_APPS ?? 1000), objectsPerApp: 10, rounds: rounds }),
+  audit: await auditBench(Number(process.env.BENCH_AUDIT_ENTRIES ?? 10_000)),
   targets: {
+    auditAppendMedianMs: 1,
     addedPerStepMs: 10,
     containerAddedPerStepMs: 250,
     triggerToFirstStepMedianMs: 100,

@@ -20,6 +20,7 @@ const leastRole = {
   'user.manage': 'admin',
   'runner.manage': 'admin',
   'notify.manage': 'admin',
+  'audit.read': 'release-manager',
 } as const satisfies Record<string, Role>;
 
 export type Action = keyof typeof leastRole;

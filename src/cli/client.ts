@@ -53,6 +53,15 @@ export class ApiClient {
     return parsed as T;
   }
 
+  /** A streamed answer's body as it arrives (e.g. JSON lines). */
+  async *stream(path: string): AsyncGenerator<Uint8Array> {
+    const response = await fetch(`${this.server}${path}`, { headers: this.authHeader() }).catch((error: unknown) => {
+      throw new Error(`cannot reach the Trunkline server at ${this.server}: ${(error as Error).cause ?? error}`);
+    });
+    if (!response.ok || !response.body) throw new ApiError(response.status, (await response.json().catch(() => ({}))) as ApiError['body']);
+    for await (const chunk of response.body) yield chunk as Uint8Array;
+  }
+
   /** An SSE stream as an async sequence of `{event, data}`. */
   async *events(path: string): AsyncGenerator<{ event: string; data: unknown }> {
     const response = await fetch(`${this.server}${path}`, { headers: { ...this.authHeader(), accept: 'text/event-stream' } });

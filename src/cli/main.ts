@@ -3,6 +3,7 @@ import { messageOf } from '../core/index.ts';
 import { version } from '../server/index.ts';
 import { ApiClient, ApiError } from './client.ts';
 import { repoAddCommand, repoCreateCommand, repoListCommand, secretListCommand, secretSetCommand, userAddCommand } from './commands/admin.ts';
+import { auditCommands } from './commands/audit.ts';
 import { cancelCommand, listCommand, logsCommand, restartCommand, statusCommand, triggerCommand } from './commands/builds.ts';
 import { execCommand } from './commands/exec.ts';
 import { chartPackageCommand, type ChartOptions } from './commands/chart.ts';
@@ -242,6 +243,7 @@ function program(): Command {
     .arguments('<repo> <number>')
     .option('--follow', 'stream the logs', false)
     .action(run((r: string, n: string, o: { follow: boolean }) => restartCommand(client(), r, positiveInteger(n), o)));
+  auditCommands(cli, client, run);
   return cli;
 }
 

@@ -1,8 +1,10 @@
 import Fastify, { type FastifyInstance } from 'fastify';
+import { AuditTrail } from './audit-trail.ts';
 import type { AppContext } from './context.ts';
 import { errorHandler } from './errors.ts';
 import { applicationRoutes } from './routes/applications.ts';
 import { artifactRoutes } from './routes/artifacts.ts';
+import { auditRoutes } from './routes/audit.ts';
 import { buildRoutes } from './routes/builds.ts';
 import { gitRoutes } from './routes/git.ts';
 import { healthRoutes } from './routes/health.ts';
@@ -25,8 +27,10 @@ export function createApp(context: AppContext): FastifyInstance {
   app.setNotFoundHandler((request, reply) => {
     void reply.status(404).send({ error: 'not_found', message: `no route ${request.method} ${request.url.split('?')[0]}` });
   });
+  new AuditTrail(context.audit, context.logger).install(app);
   for (const routes of [healthRoutes, repoRoutes, secretRoutes, buildRoutes, logRoutes, userRoutes, gitRoutes, hookRoutes, registryRoutes, artifactRoutes, applicationRoutes, releaseRoutes, runnerRoutes, notificationRoutes, metricsRoutes]) {
     routes(app, context);
   }
+  auditRoutes(app, context);
   return app;
 }

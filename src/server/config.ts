@@ -34,6 +34,7 @@ const schema = z.object({
   TRUNKLINE_STEP_TIMEOUT_MINUTES: z.coerce.number().positive().default(60),
   TRUNKLINE_LOG_LIMIT_BYTES: z.coerce.number().int().positive().default(5 * 1024 * 1024),
   TRUNKLINE_RUNNER_NAME: z.string().min(1).optional(),
+  TRUNKLINE_AUDIT_RETENTION_DAYS: z.coerce.number().int().positive().default(3650),
   TRUNKLINE_CONFIG_REPO: z.string().min(1).optional(),
   TRUNKLINE_CONFIG_BRANCH: z.string().min(1).optional(),
   TRUNKLINE_CONFIG_RULES: z.string().min(1).optional(),
@@ -69,6 +70,8 @@ export interface ServerConfig {
   logLimitBytes: number;
   /** Names this process as a job owner; stable across restarts so a restart can tell its orphans. */
   runnerName?: string;
+  /** Audit entries older than this are pruned (daily); the chain stays verifiable from the first kept entry. */
+  auditRetentionDays: number;
   /** Central pipeline configuration; absent: every repository uses its own file. */
   centralConfig?: {
     /** Clone URL or path of the config repository, or `namespace/name` of one on the built-in host. */
@@ -109,6 +112,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     stepTimeoutMs: c.TRUNKLINE_STEP_TIMEOUT_MINUTES * 60_000,
     logLimitBytes: c.TRUNKLINE_LOG_LIMIT_BYTES,
     runnerName: c.TRUNKLINE_RUNNER_NAME,
+    auditRetentionDays: c.TRUNKLINE_AUDIT_RETENTION_DAYS,
     centralConfig:
       c.TRUNKLINE_CONFIG_REPO || c.TRUNKLINE_CONFIG_EXTENSIONS
         ? {

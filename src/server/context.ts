@@ -1,3 +1,4 @@
+import type { AuditLog } from '../audit/index.ts';
 import type { BuildService, ServerInfo } from '../builds/index.ts';
 import type { Logger } from '../core/index.ts';
 import type { Registry } from '../artifacts/index.ts';
@@ -16,6 +17,8 @@ export interface AppContext {
   applications: Applications;
   /** Outgoing notifications: targets, deliveries, and `notify(event)` for event sources. */
   notifier: Notifier;
+  /** The hash-chained audit log; requests are recorded by `AuditTrail`, services may record domain events. */
+  audit: AuditLog;
   /** Config repositories of GitOps write-back: where a name points, and telling the controller of a change. */
   configRepos: { root: string; resolve(repo: string): string; changed(repo: string): Promise<void> };
   /** Base URL and version (the URL is known once listening). */

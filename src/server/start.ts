@@ -3,6 +3,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { ensureAdmin } from '../access/index.ts';
+import { AuditLog } from '../audit/index.ts';
 import { BuildService, type WorkerTraits } from '../builds/index.ts';
 import type { Logger } from '../core/index.ts';
 import { BackendPool, knownPipelineTypes } from '../runner/index.ts';
@@ -87,13 +88,15 @@ export async function startServer(config: ServerConfig, logger: Logger = pino({ 
     userAgent: `Trunkline/${version}`,
   });
   notifyBuildOutcomes(builds, store, notifier, server, logger);
-  const app = createApp({ store, builds, gitHost, registry, applications, notifier, configRepos, metrics, server, logger, version });
+  const audit = new AuditLog({ store });
+  const app = createApp({ store, builds, gitHost, registry, applications, notifier, audit, configRepos, metrics, server, logger, version });
   const address = await app.listen({ host: config.host, port: config.port });
   server.url = config.publicUrl ?? address;
   await builds.start();
   await gitops.start();
   notifier.start();
   const collector = collectGarbagePeriodically(registry, logger);
+  const auditPruner = pruneAuditPeriodically(audit, config.auditRetentionDays, logger);
   logger.info({ url: server.url, dataDir: config.dataDir }, 'trunkline is listening');
 
   return {
@@ -102,6 +105,7 @@ export async function startServer(config: ServerConfig, logger: Logger = pino({ 
     adminTokenFile,
     async close() {
       clearInterval(collector);
+      clearInterval(auditPruner);
       await notifier.stop();
       await gitops.stop();
       await builds.stop();
@@ -132,4 +136,20 @@ function collectGarbagePeriodically(registry: Registry, logger: Logger): NodeJS.
  */
 function localTraits(store: Store, backends: BackendPool): () => Promise<WorkerTraits> {
   return async () => ({ types: (await store.runners.count()) > 0 ? backends.types() : [...new Set([...backends.types(), ...knownPipelineTypes])] });
+}
+
+/** Audit entries past their retention are pruned at start and daily after. */
+function pruneAuditPeriodically(audit: AuditLog, retentionDays: number, logger: Logger): NodeJS.Timeout {
+  const prune = (): void => {
+    audit.prune(retentionDays).then(
+      (report) => {
+        if (report.removed > 0) logger.info(report, 'audit entries past retention pruned');
+      },
+      (error: unknown) => logger.error({ err: error }, 'audit pruning failed'),
+    );
+  };
+  prune();
+  const timer = setInterval(prune, 24 * 60 * 60 * 1000);
+  timer.unref();
+  return timer;
 }

@@ -405,3 +405,42 @@ export interface NotificationDeliveryRecord {
   createdAt: number;
   updatedAt: number;
 }
+
+/** What an audit entry is about: `{ kind: 'build', id: 'acme/api#12' }`. */
+export interface AuditTarget {
+  kind: string;
+  id: string;
+}
+
+/** One entry of the hash-chained audit log, as stored. */
+export interface AuditRecord {
+  /** Position in the chain, 1, 2, 3… without gaps. */
+  seq: number;
+  at: number;
+  /** A login, `system`, or `anonymous` for an unauthenticated caller. */
+  actor: string;
+  /** Dotted verb, e.g. `build.trigger`, `sync.start`, `access.denied`. */
+  action: string;
+  target: AuditTarget;
+  environment?: string;
+  /** E.g. `success`, `denied`, `failure`. */
+  outcome: string;
+  /** Canonical JSON text of the entry's details, exactly as hashed. */
+  details: string;
+  /** `hash` of the previous entry (the chain's anchor for the first one). */
+  prevHash: string;
+  hash: string;
+}
+
+/** The chain's ends: what `verify` starts from and must arrive at. */
+export interface AuditChainState {
+  /** Seq and hash of the newest entry (0 and the anchor hash when empty). */
+  headSeq: number;
+  headHash: string;
+  /** First seq still stored (entries before it were pruned) and the `prevHash` it must carry. */
+  anchorSeq: number;
+  anchorHash: string;
+  /** Entries removed by retention so far, and the cutoff of the latest pruning. */
+  prunedCount: number;
+  prunedBefore?: number;
+}

@@ -11,6 +11,8 @@ import type {
   ApplicationSyncStatus,
   ArtifactKind,
   ArtifactRecord,
+  AuditChainState,
+  AuditRecord,
   BuildEvent,
   BuildRecord,
   BuildStatus,
@@ -61,6 +63,7 @@ export interface Store {
   readonly syncs: SyncRepository;
   readonly notificationTargets: NotificationTargetRepository;
   readonly notificationDeliveries: NotificationDeliveryRepository;
+  readonly audit: AuditRepository;
   /** Closes the connection; the store is unusable afterwards. */
   close(): Promise<void>;
 }
@@ -708,4 +711,57 @@ export interface NotificationDeliveryRepository {
   get(id: string): Promise<NotificationDeliveryRecord>;
   /** Newest first. */
   list(query?: NotificationDeliveryQuery): Promise<NotificationDeliveryRecord[]>;
+}
+
+// ── audit log ────────────────────────────────────────────────────────────
+
+/** An entry before the chain places it; `details` (canonical JSON text) is stored and hashed as given. */
+export type AuditAppendInput = Omit<AuditRecord, 'seq' | 'prevHash' | 'hash'>;
+
+/** The entry about to be appended, with its place in the chain, before it is hashed. */
+export type AuditUnsealed = Omit<AuditRecord, 'hash'>;
+
+export interface AuditListQuery {
+  actor?: string;
+  /** `build` matches `build` and `build.trigger`, not `builds.x`. */
+  actionPrefix?: string;
+  environment?: string;
+  /** `at >= since` (ms). */
+  since?: number;
+  /** `at < until` (ms). */
+  until?: number;
+  /** Default 100. */
+  limit?: number;
+  /** Continue after this seq, in the listing's order. */
+  after?: number;
+  /** Default `desc` (newest first). */
+  order?: 'asc' | 'desc';
+}
+
+export interface AuditPruneResult {
+  /** Entries removed now. */
+  removed: number;
+  /** The chain state afterwards. */
+  chain: AuditChainState;
+}
+
+/**
+ * The audit log's storage: appends only, never updates. An append is one
+ * write transaction that reads the chain head, so appends from any number of
+ * callers and processes form one linear chain.
+ */
+export interface AuditRepository {
+  /**
+   * Appends an entry after the head: `seq` is head + 1, `prevHash` the head's
+   * hash, and `seal` (called inside the transaction) gives its hash.
+   */
+  append(input: AuditAppendInput, seal: (entry: AuditUnsealed) => string): Promise<AuditRecord>;
+  list(query?: AuditListQuery): Promise<AuditRecord[]>;
+  chain(): Promise<AuditChainState>;
+  /**
+   * Removes the oldest entries dated before `before` (ms) — only a prefix of
+   * the chain, so that what stays is still one chain — and moves the anchor
+   * to the first kept entry.
+   */
+  prune(before: number): Promise<AuditPruneResult>;
 }

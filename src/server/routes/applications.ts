@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { AppContext } from '../context.ts';
+import { auditOnSuccess, audited } from '../audit-trail.ts';
 import { guard } from '../auth.ts';
 import { parseInput } from '../input.ts';
 
@@ -27,16 +28,20 @@ export function applicationRoutes(app: FastifyInstance, { store, applications }:
 
   app.post('/api/clusters', async (request, reply) => {
     await guard(store, request, 'repo.update');
-    return reply.status(201).send(await applications.createCluster(request.body));
+    const cluster = await applications.createCluster(request.body);
+    await audited(request, 'cluster.create', { kind: 'cluster', id: cluster.name });
+    return reply.status(201).send(cluster);
   });
 
   app.patch('/api/clusters/:name', async (request) => {
     await guard(store, request, 'repo.update');
+    auditOnSuccess(request, 'cluster.update', { kind: 'cluster', id: parseInput(named, request.params, 'cluster path').name });
     return applications.updateCluster(parseInput(named, request.params, 'cluster path').name, request.body);
   });
 
   app.delete('/api/clusters/:name', async (request, reply) => {
     await guard(store, request, 'repo.update');
+    auditOnSuccess(request, 'cluster.delete', { kind: 'cluster', id: parseInput(named, request.params, 'cluster path').name });
     await applications.deleteCluster(parseInput(named, request.params, 'cluster path').name);
     return reply.status(204).send();
   });
@@ -53,16 +58,20 @@ export function applicationRoutes(app: FastifyInstance, { store, applications }:
 
   app.post('/api/applications', async (request, reply) => {
     await guard(store, request, 'repo.update');
-    return reply.status(201).send(await applications.create(request.body));
+    const created = await applications.create(request.body);
+    await audited(request, 'application.create', { kind: 'application', id: created.name }, { ...(created.environment ? { environment: created.environment } : {}) });
+    return reply.status(201).send(created);
   });
 
   app.patch('/api/applications/:name', async (request) => {
     await guard(store, request, 'repo.update');
+    auditOnSuccess(request, 'application.update', { kind: 'application', id: parseInput(named, request.params, 'application path').name });
     return applications.update(parseInput(named, request.params, 'application path').name, request.body);
   });
 
   app.delete('/api/applications/:name', async (request, reply) => {
     await guard(store, request, 'repo.update');
+    auditOnSuccess(request, 'application.delete', { kind: 'application', id: parseInput(named, request.params, 'application path').name });
     await applications.delete(parseInput(named, request.params, 'application path').name);
     return reply.status(204).send();
   });
@@ -84,12 +93,14 @@ export function applicationRoutes(app: FastifyInstance, { store, applications }:
   app.post('/api/applications/:name/sync', async (request, reply) => {
     const principal = await guard(store, request, 'build.trigger');
     const { name } = parseInput(named, request.params, 'application path');
+    auditOnSuccess(request, 'sync.request', { kind: 'application', id: name }, { details: { request: request.body ?? {} } });
     return reply.status(202).send(await applications.sync(name, request.body, principal.user.login));
   });
 
   app.post('/api/applications/:name/rollback', async (request, reply) => {
     const principal = await guard(store, request, 'build.trigger');
     const { name } = parseInput(named, request.params, 'application path');
+    auditOnSuccess(request, 'rollback.request', { kind: 'application', id: name }, { details: { request: request.body ?? {} } });
     return reply.status(202).send(await applications.rollback(name, request.body, principal.user.login));
   });
 }

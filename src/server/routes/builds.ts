@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { AppContext } from '../context.ts';
+import { auditOnSuccess, audited } from '../audit-trail.ts';
 import { guard } from '../auth.ts';
 import { parseInput } from '../input.ts';
 import { repoParams, slugOf } from './repos.ts';
@@ -43,6 +44,7 @@ export function buildRoutes(app: FastifyInstance, { store, builds }: AppContext)
     const { user } = await guard(store, request, 'build.trigger');
     const input = parseInput(triggerBody, request.body, 'build request');
     const build = await builds.trigger(slugOf(request.params), { ...input, trigger: user.login });
+    await audited(request, 'build.trigger', { kind: 'build', id: `${slugOf(request.params)}#${build.number}` }, { details: { event: build.event, ref: build.ref, commit: build.commitSha } });
     return reply.status(201).send(build);
   });
 
@@ -55,12 +57,15 @@ export function buildRoutes(app: FastifyInstance, { store, builds }: AppContext)
   app.post('/api/repos/:namespace/:name/builds/:number/cancel', async (request) => {
     const { user } = await guard(store, request, 'build.cancel');
     const { number } = parseInput(buildParams, request.params, 'build path');
+    auditOnSuccess(request, 'build.cancel', { kind: 'build', id: `${slugOf(request.params)}#${number}` });
     return builds.cancel(slugOf(request.params), number, user.login);
   });
 
   app.post('/api/repos/:namespace/:name/builds/:number/restart', async (request, reply) => {
     const { user } = await guard(store, request, 'build.restart');
     const { number } = parseInput(buildParams, request.params, 'build path');
-    return reply.status(201).send(await builds.restart(slugOf(request.params), number, user.login));
+    const build = await builds.restart(slugOf(request.params), number, user.login);
+    await audited(request, 'build.restart', { kind: 'build', id: `${slugOf(request.params)}#${number}` }, { details: { newBuild: build.number } });
+    return reply.status(201).send(build);
   });
 }

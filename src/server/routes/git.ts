@@ -1,11 +1,12 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Readable } from 'node:stream';
 import { z } from 'zod';
-import { authenticate, authorize } from '../../access/index.ts';
 import { isTrunklineError, messageOf } from '../../core/index.ts';
 import { GitHost, refUpdateEvents, type RefUpdate } from '../../git/index.ts';
 import type { RepoRecord } from '../../store/index.ts';
 import type { AppContext } from '../context.ts';
+import { audited } from '../audit-trail.ts';
+import { guard } from '../auth.ts';
 import { parseInput } from '../input.ts';
 
 const gitParams = z.object({
@@ -44,8 +45,7 @@ async function serve(context: AppContext, request: FastifyRequest, reply: Fastif
   let login: string | undefined;
   if (service === 'receive-pack' || repo.visibility !== 'public' || request.headers.authorization) {
     try {
-      const { user } = await authenticate(store, request.headers.authorization);
-      authorize(user, service === 'receive-pack' ? 'git.push' : 'read');
+      const { user } = await guard(store, request, service === 'receive-pack' ? 'git.push' : 'read');
       login = user.login;
     } catch (error) {
       if (!isTrunklineError(error) || (error.code !== 'unauthorized' && error.code !== 'forbidden')) throw error;
@@ -77,6 +77,7 @@ async function serve(context: AppContext, request: FastifyRequest, reply: Fastif
       reply.raw,
     );
     if (updates.length > 0) {
+      await audited(request, 'git.push', { kind: 'repo', id: repo.slug }, { details: { refs: updates } });
       await buildPush(context, repo, updates, login ?? 'unknown');
       // The repository may be an application's config repository: reconcile at once.
       void context.configRepos.changed(repo.slug).catch((error: unknown) => logger.warn({ err: messageOf(error) }, 'config change not handled'));

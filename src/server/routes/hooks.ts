@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { ConfigError, UnauthorizedError, NotFoundError, messageOf } from '../../core/index.ts';
 import { adapterFor, type WebhookAdapter } from '../../git/index.ts';
+import { audited } from '../audit-trail.ts';
 import type { AppContext } from '../context.ts';
 import { parseInput } from '../input.ts';
 
@@ -50,6 +51,7 @@ export function hookRoutes(app: FastifyInstance, context: AppContext): void {
           throw error;
         }
       }
+      await audited(request, 'build.trigger', { kind: 'repo', id: repo.slug }, { actor: 'system', details: { provider, delivery: deliveryId ?? null, builds: started } });
       void context.configRepos.changed(repo.cloneUrl).catch((error: unknown) => logger.warn({ err: messageOf(error) }, 'config change not handled'));
       return reply.status(202).send({ builds: started });
     });

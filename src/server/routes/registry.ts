@@ -1,9 +1,10 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Readable } from 'node:stream';
-import { authenticate, authorize, type Action } from '../../access/index.ts';
 import { isTrunklineError, type Logger } from '../../core/index.ts';
 import { isRegistryError, RegistryError, type ChunkRange, type Registry } from '../../artifacts/index.ts';
 import type { Store } from '../../store/index.ts';
+import { audited } from '../audit-trail.ts';
+import { guard } from '../auth.ts';
 
 export interface RegistryRouteDeps {
   store: Store;
@@ -84,11 +85,6 @@ async function serve(deps: RegistryRouteDeps, request: FastifyRequest, reply: Fa
     return handle(deps.registry, call);
   }
   throw new RegistryError('UNSUPPORTED', `no registry endpoint ${method} ${url.pathname}`, { status: 404 });
-}
-
-async function guard(store: Store, request: FastifyRequest, action: Action): Promise<void> {
-  const { user } = await authenticate(store, request.headers.authorization);
-  authorize(user, action);
 }
 
 // ---- blobs
@@ -182,13 +178,15 @@ async function putManifest(registry: Registry, { request, reply, name, target }:
   }
   const bytes = await readLimited(bodyOf(request), registry.maxManifestSize);
   const { digest, subject } = await registry.putManifest(name, target, bytes, request.headers['content-type']);
+  await audited(request, 'registry.push', { kind: 'image', id: `${name}${target.includes(':') ? '@' : ':'}${target}` }, { details: { digest } });
   void reply.status(201).header('location', `/v2/${name}/manifests/${digest}`).header('docker-content-digest', digest).header('content-length', 0);
   if (subject) void reply.header('oci-subject', subject);
   return void reply.send();
 }
 
-async function deleteManifest(registry: Registry, { reply, name, target }: Call): Promise<void> {
+async function deleteManifest(registry: Registry, { request, reply, name, target }: Call): Promise<void> {
   await registry.deleteManifest(name, target);
+  await audited(request, 'registry.delete', { kind: 'image', id: `${name}${target.includes(':') ? '@' : ':'}${target}` });
   return void reply.status(202).header('content-length', 0).send();
 }
 

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { ConfigRepositories, setVersion } from '../../gitops/index.ts';
 import type { AppContext } from '../context.ts';
+import { audited } from '../audit-trail.ts';
 import { guard } from '../auth.ts';
 import { parseInput } from '../input.ts';
 
@@ -40,6 +41,7 @@ export function releaseRoutes(app: FastifyInstance, context: AppContext): void {
       source: input.source,
     });
     context.logger.info({ service: input.service, environments: input.environments, commit: result.commit, by: user.login }, 'release written');
+    for (const environment of input.environments) await audited(request, 'release.write', { kind: 'service', id: input.service }, { environment, details: { configRepo: input.configRepo, commit: result.commit ?? null, image: input.image ?? null, chart: input.chart ?? null, build: input.build ?? null } });
     await context.configRepos.changed(remote);
     return reply.status(result.changed.length > 0 ? 201 : 200).send(result);
   });

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { RepoRecord } from '../../store/index.ts';
 import type { AppContext } from '../context.ts';
+import { auditOnSuccess } from '../audit-trail.ts';
 import { guard } from '../auth.ts';
 import { parseInput } from '../input.ts';
 
@@ -49,6 +50,7 @@ export function repoRoutes(app: FastifyInstance, { store, gitHost, server }: App
   app.post('/api/repos', async (request, reply) => {
     await guard(store, request, 'repo.create');
     const input = parseInput(createRepo, request.body, 'repository');
+    auditOnSuccess(request, 'repo.create', { kind: 'repo', id: `${input.namespace}/${input.name}` }, { details: { builtin: input.cloneUrl === undefined } });
     if (input.cloneUrl !== undefined) return reply.status(201).send(present(await store.repos.create({ ...input, cloneUrl: input.cloneUrl }), server));
     // A repository hosted here: the record first (it claims the name), then the bare repository.
     const path = gitHost.repos.path(input.namespace, input.name);
@@ -72,6 +74,8 @@ export function repoRoutes(app: FastifyInstance, { store, gitHost, server }: App
   app.patch('/api/repos/:namespace/:name', async (request) => {
     await guard(store, request, 'repo.update');
     const repo = await store.repos.getBySlug(slugOf(request.params));
-    return present(await store.repos.update(repo.id, parseInput(updateRepo, request.body, 'repository update')), server);
+    const patch = parseInput(updateRepo, request.body, 'repository update');
+    auditOnSuccess(request, 'repo.update', { kind: 'repo', id: repo.slug }, { details: { fields: Object.keys(patch) } });
+    return present(await store.repos.update(repo.id, patch), server);
   });
 }

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { AppContext } from '../context.ts';
+import { auditOnSuccess } from '../audit-trail.ts';
 import { guard } from '../auth.ts';
 import { parseInput } from '../input.ts';
 import { slugOf } from './repos.ts';
@@ -20,6 +21,7 @@ export function secretRoutes(app: FastifyInstance, { store }: AppContext): void 
     await guard(store, request, 'secret.write');
     const repo = await store.repos.getBySlug(slugOf(request.params));
     const input = parseInput(setSecret, request.body, 'secret');
+    auditOnSuccess(request, 'secret.write', { kind: 'secret', id: `${repo.slug}/${input.name}` }, { details: { allowPullRequest: input.allowPullRequest ?? false } });
     const record = await store.secrets.set(repo.id, input.name, input.value, { allowPullRequest: input.allowPullRequest });
     return reply.status(201).send(record);
   });
@@ -28,6 +30,7 @@ export function secretRoutes(app: FastifyInstance, { store }: AppContext): void 
     await guard(store, request, 'secret.write');
     const repo = await store.repos.getBySlug(slugOf(request.params));
     const { secret } = parseInput(z.object({ secret: secretName }), request.params, 'secret path');
+    auditOnSuccess(request, 'secret.delete', { kind: 'secret', id: `${repo.slug}/${secret}` });
     await store.secrets.delete(repo.id, secret);
     return reply.status(204).send();
   });

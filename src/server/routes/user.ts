@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { NotFoundError } from '../../core/index.ts';
 import type { AppContext } from '../context.ts';
+import { auditOnSuccess } from '../audit-trail.ts';
 import { guard } from '../auth.ts';
 import { parseInput } from '../input.ts';
 
@@ -22,6 +23,7 @@ export function userRoutes(app: FastifyInstance, { store }: AppContext): void {
   app.post('/api/user/tokens', async (request, reply) => {
     const { user } = await guard(store, request, 'token.create');
     const { name, expiresAt } = parseInput(createToken, request.body, 'token');
+    auditOnSuccess(request, 'token.create', { kind: 'user', id: user.login }, { details: { name } });
     return reply.status(201).send(await store.tokens.create(user.id, name, { expiresAt }));
   });
 
@@ -33,6 +35,7 @@ export function userRoutes(app: FastifyInstance, { store }: AppContext): void {
   app.post('/api/users', async (request, reply) => {
     await guard(store, request, 'user.manage');
     const input = parseInput(createUser, request.body, 'user');
+    auditOnSuccess(request, 'user.create', { kind: 'user', id: input.login }, { details: { role: input.role } });
     return reply.status(201).send(await store.users.create(input));
   });
 
@@ -43,6 +46,7 @@ export function userRoutes(app: FastifyInstance, { store }: AppContext): void {
     const user = await store.users.findByLogin(login);
     if (!user) throw new NotFoundError(`no user "${login}"`);
     const { name, expiresAt } = parseInput(createToken, request.body, 'token');
+    auditOnSuccess(request, 'token.create', { kind: 'user', id: user.login }, { details: { name } });
     return reply.status(201).send(await store.tokens.create(user.id, name, { expiresAt }));
   });
 }

@@ -330,6 +330,44 @@ export const migrations: readonly Migration[] = [
     `,
   },
   {
+    version: 5,
+    name: 'audit log',
+    up: `
+      -- Append-only and hash-chained: each entry holds the hash of the one
+      -- before it. details is canonical JSON text, hashed as stored.
+      CREATE TABLE audit_entries (
+        seq INTEGER PRIMARY KEY,
+        at INTEGER NOT NULL,
+        actor TEXT NOT NULL,
+        action TEXT NOT NULL,
+        target_kind TEXT NOT NULL,
+        target_id TEXT NOT NULL,
+        environment TEXT,
+        outcome TEXT NOT NULL,
+        details TEXT NOT NULL,
+        prev_hash TEXT NOT NULL,
+        hash TEXT NOT NULL
+      );
+      CREATE INDEX audit_entries_at ON audit_entries (at);
+      CREATE INDEX audit_entries_actor ON audit_entries (actor, seq);
+      CREATE INDEX audit_entries_environment ON audit_entries (environment, seq);
+
+      -- One row: the chain's head (detects a truncated tail) and its anchor,
+      -- the hash the first kept entry follows (moves forward on pruning).
+      CREATE TABLE audit_chain (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        head_seq INTEGER NOT NULL,
+        head_hash TEXT NOT NULL,
+        anchor_seq INTEGER NOT NULL,
+        anchor_hash TEXT NOT NULL,
+        pruned_count INTEGER NOT NULL,
+        pruned_before INTEGER
+      );
+      INSERT INTO audit_chain (id, head_seq, head_hash, anchor_seq, anchor_hash, pruned_count, pruned_before)
+      VALUES (1, 0, '${'0'.repeat(64)}', 1, '${'0'.repeat(64)}', 0, NULL);
+    `,
+  },
+  {
     version: 6,
     name: 'notification targets and deliveries',
     up: `

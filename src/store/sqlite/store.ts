@@ -4,6 +4,7 @@ import type { Store } from '../types.ts';
 import { SqliteApplicationStatusRepository } from './application-status.ts';
 import { SqliteApplicationRepository } from './applications.ts';
 import { SqliteArtifactRepository } from './artifacts.ts';
+import { SqliteAuditRepository } from './audit.ts';
 import { SqliteBuildRepository } from './builds.ts';
 import { SqliteClusterRepository } from './clusters.ts';
 import { SqliteCommitStatusRepository } from './commit-statuses.ts';
@@ -45,6 +46,7 @@ export class SqliteStore implements Store {
   readonly syncs: SqliteSyncRepository;
   readonly notificationTargets: SqliteNotificationTargetRepository;
   readonly notificationDeliveries: SqliteNotificationDeliveryRepository;
+  readonly audit: SqliteAuditRepository;
   readonly #db: Database;
 
   constructor(db: Database, clock: Clock, cipher: SecretCipher) {
@@ -69,6 +71,7 @@ export class SqliteStore implements Store {
     this.syncs = new SqliteSyncRepository(db, clock);
     this.notificationTargets = new SqliteNotificationTargetRepository(db, clock, cipher);
     this.notificationDeliveries = new SqliteNotificationDeliveryRepository(db, clock);
+    this.audit = new SqliteAuditRepository(db);
   }
 
   async close(): Promise<void> {
