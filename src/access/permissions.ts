@@ -18,6 +18,7 @@ const leastRole = {
   'repo.create': 'admin',
   'repo.update': 'admin',
   'user.manage': 'admin',
+  'preview.delete': 'developer',
 } as const satisfies Record<string, Role>;
 
 export type Action = keyof typeof leastRole;

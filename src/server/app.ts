@@ -8,6 +8,7 @@ import { gitRoutes } from './routes/git.ts';
 import { healthRoutes } from './routes/health.ts';
 import { hookRoutes } from './routes/hooks.ts';
 import { logRoutes } from './routes/logs.ts';
+import { previewRoutes } from './routes/previews.ts';
 import { registryRoutes } from './routes/registry.ts';
 import { releaseRoutes } from './routes/releases.ts';
 import { repoRoutes } from './routes/repos.ts';
@@ -22,7 +23,7 @@ export function createApp(context: AppContext): FastifyInstance {
   app.setNotFoundHandler((request, reply) => {
     void reply.status(404).send({ error: 'not_found', message: `no route ${request.method} ${request.url.split('?')[0]}` });
   });
-  for (const routes of [healthRoutes, repoRoutes, secretRoutes, buildRoutes, logRoutes, userRoutes, gitRoutes, hookRoutes, registryRoutes, artifactRoutes, applicationRoutes, releaseRoutes]) {
+  for (const routes of [healthRoutes, repoRoutes, secretRoutes, buildRoutes, logRoutes, userRoutes, gitRoutes, hookRoutes, registryRoutes, artifactRoutes, applicationRoutes, releaseRoutes, previewRoutes]) {
     routes(app, context);
   }
   return app;

@@ -4,13 +4,15 @@ import { join } from 'node:path';
 import { pino } from 'pino';
 import { ensureAdmin } from '../access/index.ts';
 import { BuildService } from '../builds/index.ts';
-import type { Logger } from '../core/index.ts';
+import { messageOf, systemClock, type Clock, type Logger } from '../core/index.ts';
 import { BackendPool } from '../runner/index.ts';
 import { openStore } from '../store/index.ts';
 import { Registry } from '../artifacts/index.ts';
 import { existsSync } from 'node:fs';
 import { GitHost } from '../git/index.ts';
-import { Applications, GitopsController } from '../gitops/index.ts';
+import { Applications, ConfigRepositories, GitopsController } from '../gitops/index.ts';
+import { EnvironmentCatalog, gitFileSource, PreviewService } from '../environments/index.ts';
+import { createKubeClient } from '../kube/index.ts';
 import { createApp } from './app.ts';
 import { pipelineConfigSource } from './central-config.ts';
 import type { ServerConfig } from './config.ts';
@@ -31,7 +33,7 @@ export interface RunningServer {
  * Starts everything in one process: store, build worker, HTTP API. Work a
  * previous process left unfinished is settled before new work is taken.
  */
-export async function startServer(config: ServerConfig, logger: Logger = pino({ level: config.logLevel })): Promise<RunningServer> {
+export async function startServer(config: ServerConfig, logger: Logger = pino({ level: config.logLevel }), options: { clock?: Clock } = {}): Promise<RunningServer> {
   await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
   const secretKey = await loadSecretKey(config.secretKey, join(config.dataDir, 'secret.key'));
   const store = await openStore({ path: join(config.dataDir, 'trunkline.db'), secretKey });
@@ -71,11 +73,13 @@ export async function startServer(config: ServerConfig, logger: Logger = pino({ 
     changed: (repo: string) => gitops.configChanged(repo),
   };
   const applications = new Applications({ store, controller: gitops });
-  const app = createApp({ store, builds, gitHost, registry, applications, configRepos, server, logger, version });
+  const previews = startPreviews(config, { store, builds, gitops, applications, resolveRepo, logger, clock: options.clock ?? systemClock });
+  const app = createApp({ store, builds, gitHost, registry, applications, configRepos, previews, server, logger, version });
   const address = await app.listen({ host: config.host, port: config.port });
   server.url = config.publicUrl ?? address;
   await builds.start();
   await gitops.start();
+  await previews.start(config.previewIntervalMs);
   const collector = collectGarbagePeriodically(registry, logger);
   logger.info({ url: server.url, dataDir: config.dataDir }, 'trunkline is listening');
 
@@ -85,6 +89,7 @@ export async function startServer(config: ServerConfig, logger: Logger = pino({ 
     adminTokenFile,
     async close() {
       clearInterval(collector);
+      await previews.stop();
       await gitops.stop();
       await builds.stop();
       await app.close();
@@ -103,4 +108,35 @@ function collectGarbagePeriodically(registry: Registry, logger: Logger): NodeJS.
   }, 60 * 60 * 1000);
   timer.unref();
   return timer;
+}
+
+/**
+ * Previews follow every branch event of every repository; their events go to
+ * the log until audit and notifications subscribe.
+ */
+function startPreviews(
+  config: ServerConfig,
+  parts: { store: Awaited<ReturnType<typeof openStore>>; builds: BuildService; gitops: GitopsController; applications: Applications; resolveRepo: (slug: string) => string | undefined; logger: Logger; clock: Clock },
+): PreviewService {
+  const { store, builds, gitops, applications, resolveRepo, logger, clock } = parts;
+  const repoUrl = config.environmentsRepo;
+  const remote = resolveRepo(repoUrl) ?? repoUrl;
+  const previews = new PreviewService({
+    store,
+    environments: new EnvironmentCatalog({ source: gitFileSource(() => resolveRepo(repoUrl), config.environmentsBranch), logger }),
+    configRepo: new ConfigRepositories(join(config.dataDir, 'previews', 'writeback'), { logger }).get(remote, { branch: config.environmentsBranch }),
+    configRepoUrl: repoUrl,
+    configChanged: () => gitops.configChanged(repoUrl),
+    applications,
+    connect: (kubeconfig) => createKubeClient({ kubeconfig, logger }),
+    events: { emit: (event) => logger.info({ previewEvent: event }, event.type) },
+    logger: logger.child({ component: 'previews' }),
+    clock,
+    workDir: join(config.dataDir, 'previews'),
+    provisionerTimeoutMs: config.previewProvisionerTimeoutMs,
+  });
+  builds.onGitEvent((event) => {
+    previews.handleGitEvent(event).catch((error: unknown) => logger.error({ err: messageOf(error), ref: event.ref }, 'preview could not follow the git event'));
+  });
+  return previews;
 }

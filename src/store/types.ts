@@ -22,6 +22,9 @@ import type {
   LogLine,
   RepoProvider,
   RepoRecord,
+  PreviewRecord,
+  PreviewRemovalReason,
+  PreviewStatus,
   Role,
   SecretRecord,
   StageRecord,
@@ -55,6 +58,7 @@ export interface Store {
   readonly applications: ApplicationRepository;
   readonly applicationStatus: ApplicationStatusRepository;
   readonly syncs: SyncRepository;
+  readonly previews: PreviewRepository;
   /** Closes the connection; the store is unusable afterwards. */
   close(): Promise<void>;
 }
@@ -635,4 +639,47 @@ export interface SyncRepository {
   update(id: string, patch: SyncPatch, guard?: StatusGuard<SyncOperationStatus>): Promise<SyncRecord>;
   /** Oldest first, across applications (e.g. syncs to resume at start-up). */
   listByStatus(statuses: readonly SyncOperationStatus[]): Promise<SyncRecord[]>;
+}
+
+// ── previews ─────────────────────────────────────────────────────────────
+
+export interface PreviewInput {
+  name: string;
+  environment: string;
+  repo: string;
+  branch: string;
+  service: string;
+  cluster?: string;
+  namespace: string;
+  provisioner?: string;
+  /** Default: now. */
+  lastPushAt?: number;
+}
+
+export interface PreviewPatch {
+  service?: string;
+  services?: string[];
+  cluster?: string | null;
+  namespace?: string;
+  createdNamespace?: boolean;
+  createdCluster?: string | null;
+  url?: string | null;
+  imageTag?: string | null;
+  status?: PreviewStatus;
+  message?: string | null;
+  removalReason?: PreviewRemovalReason;
+  lastPushAt?: number;
+}
+
+export interface PreviewRepository {
+  /** Starts as `creating`. `ConflictError` while a preview of that name is not removed. */
+  create(input: PreviewInput): Promise<PreviewRecord>;
+  /** `NotFoundError` when absent. */
+  get(id: string): Promise<PreviewRecord>;
+  /** The preview of that name that is not removed. */
+  findActive(name: string): Promise<PreviewRecord | undefined>;
+  /** Previews not removed, oldest first; or those in `statuses`. */
+  list(statuses?: readonly PreviewStatus[]): Promise<PreviewRecord[]>;
+  /** A move to `removed` sets `removedAt`. `ConflictError` when the guard's statuses do not hold. */
+  update(id: string, patch: PreviewPatch, guard?: StatusGuard<PreviewStatus>): Promise<PreviewRecord>;
 }

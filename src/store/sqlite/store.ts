@@ -11,6 +11,7 @@ import type { Database } from './database.ts';
 import { SqliteDeliveryRepository } from './deliveries.ts';
 import { SqliteJobRepository } from './jobs.ts';
 import { SqliteLogRepository } from './logs.ts';
+import { SqlitePreviewRepository } from './previews.ts';
 import { SqliteRepoRepository } from './repos.ts';
 import { SqliteSecretRepository } from './secrets.ts';
 import { SqliteStageRepository } from './stages.ts';
@@ -39,6 +40,7 @@ export class SqliteStore implements Store {
   readonly applications: SqliteApplicationRepository;
   readonly applicationStatus: SqliteApplicationStatusRepository;
   readonly syncs: SqliteSyncRepository;
+  readonly previews: SqlitePreviewRepository;
   readonly #db: Database;
 
   constructor(db: Database, clock: Clock, cipher: SecretCipher) {
@@ -60,6 +62,7 @@ export class SqliteStore implements Store {
     this.applications = new SqliteApplicationRepository(db, clock);
     this.applicationStatus = new SqliteApplicationStatusRepository(db, clock);
     this.syncs = new SqliteSyncRepository(db, clock);
+    this.previews = new SqlitePreviewRepository(db, clock);
   }
 
   async close(): Promise<void> {
