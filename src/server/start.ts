@@ -60,11 +60,14 @@ export async function startServer(config: ServerConfig, logger: Logger = pino({ 
       stageAccess: await stageAccessProvider(store, server, config.dataDir),
     },
   });
-  const resolveRepo = (slug: string): string | undefined => {
+  const builtinPath = (slug: string): string | undefined => {
     const [namespace, name, ...rest] = slug.split('/');
     if (!namespace || !name || rest.length > 0 || !/^[\w.-]+$/.test(namespace + name)) return undefined;
-    const path = gitHost.repos.path(namespace, name);
-    return existsSync(join(path, 'HEAD')) ? path : undefined;
+    return gitHost.repos.path(namespace, name);
+  };
+  const resolveRepo = (slug: string): string | undefined => {
+    const path = builtinPath(slug);
+    return path !== undefined && existsSync(join(path, 'HEAD')) ? path : undefined;
   };
   const gitops = new GitopsController({ store, dataDir: config.dataDir, resolveRepo, logger });
   const configRepos = {
@@ -73,7 +76,7 @@ export async function startServer(config: ServerConfig, logger: Logger = pino({ 
     changed: (repo: string) => gitops.configChanged(repo),
   };
   const applications = new Applications({ store, controller: gitops });
-  const previews = startPreviews(config, { store, builds, gitops, applications, resolveRepo, logger, clock: options.clock ?? systemClock });
+  const previews = startPreviews(config, { store, builds, gitops, applications, resolveRepo, builtinPath, logger, clock: options.clock ?? systemClock });
   const app = createApp({ store, builds, gitHost, registry, applications, configRepos, previews, server, logger, version });
   const address = await app.listen({ host: config.host, port: config.port });
   server.url = config.publicUrl ?? address;
@@ -116,11 +119,21 @@ function collectGarbagePeriodically(registry: Registry, logger: Logger): NodeJS.
  */
 function startPreviews(
   config: ServerConfig,
-  parts: { store: Awaited<ReturnType<typeof openStore>>; builds: BuildService; gitops: GitopsController; applications: Applications; resolveRepo: (slug: string) => string | undefined; logger: Logger; clock: Clock },
+  parts: {
+    store: Awaited<ReturnType<typeof openStore>>;
+    builds: BuildService;
+    gitops: GitopsController;
+    applications: Applications;
+    resolveRepo: (slug: string) => string | undefined;
+    builtinPath: (slug: string) => string | undefined;
+    logger: Logger;
+    clock: Clock;
+  },
 ): PreviewService {
-  const { store, builds, gitops, applications, resolveRepo, logger, clock } = parts;
+  const { store, builds, gitops, applications, resolveRepo, builtinPath, logger, clock } = parts;
   const repoUrl = config.environmentsRepo;
-  const remote = resolveRepo(repoUrl) ?? repoUrl;
+  // A built-in repository may be created after start: its path is known before it exists.
+  const remote = builtinPath(repoUrl) ?? repoUrl;
   const previews = new PreviewService({
     store,
     environments: new EnvironmentCatalog({ source: gitFileSource(() => resolveRepo(repoUrl), config.environmentsBranch), logger }),

@@ -64,6 +64,7 @@ export class PreviewService {
   readonly #deps: PreviewDeps;
   readonly #locks = new Map<string, Promise<unknown>>();
   #timer: NodeJS.Timeout | undefined;
+  #ticking: Promise<unknown> | undefined;
 
   constructor(deps: PreviewDeps) {
     this.#deps = deps;
@@ -81,14 +82,19 @@ export class PreviewService {
       }).catch((error: unknown) => this.#deps.logger.error({ preview: record.name, err: messageOf(error) }, 'preview could not be resumed'));
     }
     if (intervalMs > 0) {
-      this.#timer = setInterval(() => void this.tick().catch((error: unknown) => this.#deps.logger.error({ err: messageOf(error) }, 'preview check failed')), intervalMs);
+      this.#timer = setInterval(() => {
+        if (this.#ticking) return;
+        this.#ticking = this.tick()
+          .catch((error: unknown) => this.#deps.logger.error({ err: messageOf(error) }, 'preview check failed'))
+          .finally(() => (this.#ticking = undefined));
+      }, intervalMs);
       this.#timer.unref();
     }
   }
 
   async stop(): Promise<void> {
     clearInterval(this.#timer);
-    await Promise.allSettled([...this.#locks.values()]);
+    await Promise.allSettled([this.#ticking, ...this.#locks.values()]);
   }
 
   /** Every branch event of every repository; only branches matching a preview environment do anything. */
