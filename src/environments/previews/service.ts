@@ -78,6 +78,8 @@ export class PreviewService {
         const environment = await this.#environment(record.environment);
         if (record.status === 'removing') return this.#teardown(record, record.removalReason ?? 'manual', '@resume');
         if (!record.cluster && environment) return this.#provision(record, environment, '', '@resume');
+        // Released, but the crash may have come before its applications were made.
+        for (const service of record.services) await this.#ensureApplication(record, service);
         return undefined;
       }).catch((error: unknown) => this.#deps.logger.error({ preview: record.name, err: messageOf(error) }, 'preview could not be resumed'));
     }
