@@ -145,6 +145,30 @@ describe('preview service', () => {
     await store.previews.update(record.id, { status: 'removed' });
   });
 
+  it('provisions at start a preview a crash left creating, and fails a release with nothing to clone', async () => {
+    const record = await store.previews.create({ name: 'preview-resume', environment: 'preview', repo: 'acme/api', branch: 'resume', service: 'api', namespace: 'preview-resume' });
+    const service = new PreviewService(deps);
+    await service.start(0);
+    const resumed = await store.previews.get(record.id);
+    assert.equal(resumed.cluster, 'default');
+    assert.equal(resumed.createdNamespace, true);
+    assert.ok(namespace('preview-resume'));
+
+    await assert.rejects(service.release({ repo: 'acme/web', branch: 'resume', service: 'web', image: { tag: '1-resume-aaaaaaaa' }, by: 'ci' }), /environments\/staging\/web\/ does not exist/);
+    assert.equal((await store.previews.get(record.id)).status, 'failed');
+    assert.equal(events.at(-1)?.type, 'preview.failed');
+
+    const released = await service.release({ repo: 'acme/api', branch: 'resume', service: 'api', image: { tag: '2-resume-bbbbbbbb', repository: 'r/api' }, by: 'ci' });
+    assert.equal(released?.preview, 'preview-resume');
+    assert.ok(released?.changed.includes('environments/preview-resume/api/release.yaml'));
+    assert.ok(apps.has('api-preview-resume'));
+    assert.equal((await store.previews.get(record.id)).status, 'ready', 'the stand-in applications are Synced and Healthy at once');
+    assert.equal(events.at(-1)?.type, 'preview.ready');
+    await service.remove('preview-resume', 'ada');
+    assert.equal(apps.has('api-preview-resume'), false);
+    assert.equal(namespace('preview-resume'), undefined);
+  });
+
   it('resumes a teardown a crash interrupted, and tears down previews idle past the TTL', async () => {
     const first = new PreviewService(deps);
     await first.handleGitEvent(event('create', 'crash'));

@@ -141,7 +141,11 @@ export class PreviewService {
       if (record.status === 'removing') throw new ConflictError(`preview ${record.name} is being removed`);
       if (!record.cluster) record = await this.#provision(record, environment, request.commit ?? '', request.by);
       if (!record?.cluster) throw new ConflictError(`preview ${target.name} could not be provisioned: ${record?.message ?? 'see the server log'}`);
-      return this.#deploy(record, environment, request);
+      const provisioned = record;
+      return this.#deploy(provisioned, environment, request).catch(async (error: unknown) => {
+        await this.#fail(provisioned, error, request.by);
+        throw error;
+      });
     });
   }
 
