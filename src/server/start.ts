@@ -33,7 +33,7 @@ export interface RunningServer {
  * Starts everything in one process: store, build worker, HTTP API. Work a
  * previous process left unfinished is settled before new work is taken.
  */
-export async function startServer(config: ServerConfig, logger: Logger = pino({ level: config.logLevel }), options: { clock?: Clock } = {}): Promise<RunningServer> {
+export async function startServer(config: ServerConfig, logger: Logger = pino({ level: config.logLevel })): Promise<RunningServer> {
   await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
   const secretKey = await loadSecretKey(config.secretKey, join(config.dataDir, 'secret.key'));
   const store = await openStore({ path: join(config.dataDir, 'trunkline.db'), secretKey });
@@ -76,7 +76,7 @@ export async function startServer(config: ServerConfig, logger: Logger = pino({ 
     changed: (repo: string) => gitops.configChanged(repo),
   };
   const applications = new Applications({ store, controller: gitops });
-  const previews = startPreviews(config, { store, builds, gitops, applications, resolveRepo, builtinPath, logger, clock: options.clock ?? systemClock });
+  const previews = startPreviews(config, { store, builds, gitops, applications, resolveRepo, builtinPath, logger, clock: systemClock });
   const app = createApp({ store, builds, gitHost, registry, applications, configRepos, previews, server, logger, version });
   const address = await app.listen({ host: config.host, port: config.port });
   server.url = config.publicUrl ?? address;
