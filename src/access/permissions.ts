@@ -21,6 +21,7 @@ const leastRole = {
   'runner.manage': 'admin',
   'notify.manage': 'admin',
   'audit.read': 'release-manager',
+  'preview.delete': 'developer',
 } as const satisfies Record<string, Role>;
 
 export type Action = keyof typeof leastRole;

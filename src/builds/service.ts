@@ -46,6 +46,7 @@ export class BuildService {
   readonly remote: RemoteStages;
   private readonly owner: string;
   private readonly backendFor: WorkerOptions['backendFor'];
+  private readonly gitEventListeners: ((event: GitEvent) => void)[] = [];
 
   constructor(options: BuildServiceOptions) {
     this.deps = {
@@ -90,8 +91,18 @@ export class BuildService {
     return triggerBuild(this.deps, await this.deps.store.repos.getBySlug(repoSlug), request);
   }
 
+  /**
+   * Hears every git event before it becomes a build (previews follow
+   * branches this way). Called in order; a listener must not throw and
+   * should not block: start its work and return.
+   */
+  onGitEvent(listener: (event: GitEvent) => void): void {
+    this.gitEventListeners.push(listener);
+  }
+
   /** Builds for a git event on a registered repository (several refs in one push: call in order). */
   async fromEvent(event: GitEvent): Promise<BuildRecord> {
+    for (const listener of this.gitEventListeners) listener(event);
     return buildFromEvent(this.deps, await this.deps.store.repos.getBySlug(`${event.repo.namespace}/${event.repo.name}`), event);
   }
 

@@ -8,6 +8,7 @@ import { cancelCommand, listCommand, logsCommand, restartCommand, statusCommand,
 import { execCommand } from './commands/exec.ts';
 import { chartPackageCommand, type ChartOptions } from './commands/chart.ts';
 import { imageBuildCommand, type ImageBuildOptions } from './commands/image.ts';
+import { previewListCommand, previewRemoveCommand } from './commands/previews.ts';
 import { releaseCommand, type ReleaseOptions } from './commands/release.ts';
 import { scanCommand, type ScanOptions } from './commands/scan.ts';
 import { lintCommand } from './commands/lint.ts';
@@ -236,6 +237,17 @@ function program(): Command {
     .addOption(new Option('--days <days>', 'window in days').choices(['7', '30', '90']).default('30'))
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
     .action(run((o: DoraOptions) => doraCommand(client(), o)));
+  const previews = cli.command('previews').description('preview environments of feature branches');
+  previews
+    .command('ls')
+    .description('list previews with their status and URL')
+    .option('--json', 'print JSON', false)
+    .action(run((o: { json?: boolean }) => previewListCommand(client(), o)));
+  previews
+    .command('rm')
+    .description('tear a preview down (developer)')
+    .argument('<name>')
+    .action(run((name: string) => previewRemoveCommand(client(), name)));
 
   cli.command('cancel').arguments('<repo> <number>').action(run((r: string, n: string) => cancelCommand(client(), r, positiveInteger(n))));
   cli

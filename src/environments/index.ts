@@ -5,3 +5,4 @@
  */
 export * from './config/index.ts';
 export * from './catalog/index.ts';
+export * from './previews/index.ts';

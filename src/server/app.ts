@@ -12,6 +12,7 @@ import { hookRoutes } from './routes/hooks.ts';
 import { logRoutes } from './routes/logs.ts';
 import { notificationRoutes } from './routes/notifications.ts';
 import { metricsRoutes } from './routes/metrics.ts';
+import { previewRoutes } from './routes/previews.ts';
 import { registryRoutes } from './routes/registry.ts';
 import { releaseRoutes } from './routes/releases.ts';
 import { repoRoutes } from './routes/repos.ts';
@@ -28,7 +29,7 @@ export function createApp(context: AppContext): FastifyInstance {
     void reply.status(404).send({ error: 'not_found', message: `no route ${request.method} ${request.url.split('?')[0]}` });
   });
   new AuditTrail(context.audit, context.logger).install(app);
-  for (const routes of [healthRoutes, repoRoutes, secretRoutes, buildRoutes, logRoutes, userRoutes, gitRoutes, hookRoutes, registryRoutes, artifactRoutes, applicationRoutes, releaseRoutes, runnerRoutes, notificationRoutes, metricsRoutes]) {
+  for (const routes of [healthRoutes, repoRoutes, secretRoutes, buildRoutes, logRoutes, userRoutes, gitRoutes, hookRoutes, registryRoutes, artifactRoutes, applicationRoutes, releaseRoutes, runnerRoutes, notificationRoutes, metricsRoutes, previewRoutes]) {
     routes(app, context);
   }
   auditRoutes(app, context);

@@ -38,6 +38,10 @@ const schema = z.object({
   TRUNKLINE_CONFIG_REPO: z.string().min(1).optional(),
   TRUNKLINE_CONFIG_BRANCH: z.string().min(1).optional(),
   TRUNKLINE_CONFIG_RULES: z.string().min(1).optional(),
+  TRUNKLINE_ENVIRONMENTS_REPO: z.string().min(1).default('platform/config'),
+  TRUNKLINE_ENVIRONMENTS_BRANCH: z.string().min(1).default('main'),
+  TRUNKLINE_PREVIEW_INTERVAL_SECONDS: z.coerce.number().min(0).default(5),
+  TRUNKLINE_PREVIEW_PROVISIONER_TIMEOUT_SECONDS: z.coerce.number().positive().default(600),
   TRUNKLINE_CONFIG_EXTENSIONS: json('{"name": {"endpoint": "https://…", "secret": "…"}}')
     .pipe(z.record(z.string(), z.object({ endpoint: z.url(), secret: z.string().min(1), timeoutMs: z.number().int().positive().optional() })))
     .optional(),
@@ -70,6 +74,12 @@ export interface ServerConfig {
   logLimitBytes: number;
   /** Names this process as a job owner; stable across restarts so a restart can tell its orphans. */
   runnerName?: string;
+  /** The config repository holding `environments.yaml` and `environments/<env>/<service>/` (a built-in `namespace/name`, URL or path). */
+  environmentsRepo: string;
+  environmentsBranch: string;
+  /** How often previews are checked for readiness and TTL expiry; 0 turns the check off. */
+  previewIntervalMs: number;
+  previewProvisionerTimeoutMs: number;
   /** Audit entries older than this are pruned (daily); the chain stays verifiable from the first kept entry. */
   auditRetentionDays: number;
   /** Central pipeline configuration; absent: every repository uses its own file. */
@@ -112,6 +122,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     stepTimeoutMs: c.TRUNKLINE_STEP_TIMEOUT_MINUTES * 60_000,
     logLimitBytes: c.TRUNKLINE_LOG_LIMIT_BYTES,
     runnerName: c.TRUNKLINE_RUNNER_NAME,
+    environmentsRepo: c.TRUNKLINE_ENVIRONMENTS_REPO,
+    environmentsBranch: c.TRUNKLINE_ENVIRONMENTS_BRANCH,
+    previewIntervalMs: c.TRUNKLINE_PREVIEW_INTERVAL_SECONDS * 1000,
+    previewProvisionerTimeoutMs: c.TRUNKLINE_PREVIEW_PROVISIONER_TIMEOUT_SECONDS * 1000,
     auditRetentionDays: c.TRUNKLINE_AUDIT_RETENTION_DAYS,
     centralConfig:
       c.TRUNKLINE_CONFIG_REPO || c.TRUNKLINE_CONFIG_EXTENSIONS

@@ -5,6 +5,7 @@ import type { Registry } from '../artifacts/index.ts';
 import type { GitHost } from '../git/index.ts';
 import type { Applications } from '../gitops/index.ts';
 import type { Notifier } from '../notify/index.ts';
+import type { PreviewService } from '../environments/index.ts';
 import type { Store } from '../store/index.ts';
 import type { DeliveryMetrics } from './delivery-metrics.ts';
 
@@ -19,6 +20,8 @@ export interface AppContext {
   notifier: Notifier;
   /** The hash-chained audit log; requests are recorded by `AuditTrail`, services may record domain events. */
   audit: AuditLog;
+  /** Preview environments of branches. */
+  previews: PreviewService;
   /** Config repositories of GitOps write-back: where a name points, and telling the controller of a change. */
   configRepos: { root: string; resolve(repo: string): string; changed(repo: string): Promise<void> };
   /** Base URL and version (the URL is known once listening). */

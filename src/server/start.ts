@@ -5,13 +5,15 @@ import { pino } from 'pino';
 import { ensureAdmin } from '../access/index.ts';
 import { AuditLog } from '../audit/index.ts';
 import { BuildService, type WorkerTraits } from '../builds/index.ts';
-import type { Logger } from '../core/index.ts';
+import { messageOf, systemClock, type Clock, type Logger } from '../core/index.ts';
 import { BackendPool, knownPipelineTypes } from '../runner/index.ts';
 import { openStore, type Store } from '../store/index.ts';
 import { Registry } from '../artifacts/index.ts';
 import { existsSync } from 'node:fs';
 import { GitHost } from '../git/index.ts';
-import { Applications, GitopsController } from '../gitops/index.ts';
+import { Applications, ConfigRepositories, GitopsController } from '../gitops/index.ts';
+import { EnvironmentCatalog, gitFileSource, PreviewService } from '../environments/index.ts';
+import { createKubeClient } from '../kube/index.ts';
 import { Notifier } from '../notify/index.ts';
 import { createApp } from './app.ts';
 import { notifyBuildOutcomes } from './build-notifications.ts';
@@ -65,11 +67,14 @@ export async function startServer(config: ServerConfig, logger: Logger = pino({ 
       stageAccess: await stageAccessProvider(store, server, config.dataDir),
     },
   });
-  const resolveRepo = (slug: string): string | undefined => {
+  const builtinPath = (slug: string): string | undefined => {
     const [namespace, name, ...rest] = slug.split('/');
     if (!namespace || !name || rest.length > 0 || !/^[\w.-]+$/.test(namespace + name)) return undefined;
-    const path = gitHost.repos.path(namespace, name);
-    return existsSync(join(path, 'HEAD')) ? path : undefined;
+    return gitHost.repos.path(namespace, name);
+  };
+  const resolveRepo = (slug: string): string | undefined => {
+    const path = builtinPath(slug);
+    return path !== undefined && existsSync(join(path, 'HEAD')) ? path : undefined;
   };
   const gitops = new GitopsController({ store, dataDir: config.dataDir, resolveRepo, logger });
   const configRepos = {
@@ -89,11 +94,13 @@ export async function startServer(config: ServerConfig, logger: Logger = pino({ 
   });
   notifyBuildOutcomes(builds, store, notifier, server, logger);
   const audit = new AuditLog({ store });
-  const app = createApp({ store, builds, gitHost, registry, applications, notifier, audit, configRepos, metrics, server, logger, version });
+  const previews = startPreviews(config, { store, builds, gitops, applications, resolveRepo, builtinPath, logger, clock: systemClock });
+  const app = createApp({ store, builds, gitHost, registry, applications, notifier, audit, previews, configRepos, metrics, server, logger, version });
   const address = await app.listen({ host: config.host, port: config.port });
   server.url = config.publicUrl ?? address;
   await builds.start();
   await gitops.start();
+  await previews.start(config.previewIntervalMs);
   notifier.start();
   const collector = collectGarbagePeriodically(registry, logger);
   const auditPruner = pruneAuditPeriodically(audit, config.auditRetentionDays, logger);
@@ -106,6 +113,7 @@ export async function startServer(config: ServerConfig, logger: Logger = pino({ 
     async close() {
       clearInterval(collector);
       clearInterval(auditPruner);
+      await previews.stop();
       await notifier.stop();
       await gitops.stop();
       await builds.stop();
@@ -152,4 +160,45 @@ function pruneAuditPeriodically(audit: AuditLog, retentionDays: number, logger: 
   const timer = setInterval(prune, 24 * 60 * 60 * 1000);
   timer.unref();
   return timer;
+}
+
+/**
+ * Previews follow every branch event of every repository; their events go to
+ * the log until audit and notifications subscribe.
+ */
+function startPreviews(
+  config: ServerConfig,
+  parts: {
+    store: Awaited<ReturnType<typeof openStore>>;
+    builds: BuildService;
+    gitops: GitopsController;
+    applications: Applications;
+    resolveRepo: (slug: string) => string | undefined;
+    builtinPath: (slug: string) => string | undefined;
+    logger: Logger;
+    clock: Clock;
+  },
+): PreviewService {
+  const { store, builds, gitops, applications, resolveRepo, builtinPath, logger, clock } = parts;
+  const repoUrl = config.environmentsRepo;
+  // A built-in repository may be created after start: its path is known before it exists.
+  const remote = builtinPath(repoUrl) ?? repoUrl;
+  const previews = new PreviewService({
+    store,
+    environments: new EnvironmentCatalog({ source: gitFileSource(() => resolveRepo(repoUrl), config.environmentsBranch), logger }),
+    configRepo: new ConfigRepositories(join(config.dataDir, 'previews', 'writeback'), { logger }).get(remote, { branch: config.environmentsBranch }),
+    configRepoUrl: repoUrl,
+    configChanged: () => gitops.configChanged(repoUrl),
+    applications,
+    connect: (kubeconfig) => createKubeClient({ kubeconfig, logger }),
+    events: { emit: (event) => logger.info({ previewEvent: event }, event.type) },
+    logger: logger.child({ component: 'previews' }),
+    clock,
+    workDir: join(config.dataDir, 'previews'),
+    provisionerTimeoutMs: config.previewProvisionerTimeoutMs,
+  });
+  builds.onGitEvent((event) => {
+    previews.handleGitEvent(event).catch((error: unknown) => logger.error({ err: messageOf(error), ref: event.ref }, 'preview could not follow the git event'));
+  });
+  return previews;
 }

@@ -13,6 +13,8 @@ export {
   applicationSyncStatuses,
   artifactKinds,
   commitStatusStates,
+  previewRemovalReasons,
+  previewStatuses,
   repoProviders,
   syncOperationStatuses,
 } from './records.ts';

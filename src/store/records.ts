@@ -444,3 +444,47 @@ export interface AuditChainState {
   prunedCount: number;
   prunedBefore?: number;
 }
+
+// ── previews ─────────────────────────────────────────────────────────────
+
+export const previewStatuses = ['creating', 'ready', 'failed', 'removing', 'removed'] as const;
+/** `creating` until the first release is Synced and Healthy; `removing` while torn down; `removed` is history. */
+export type PreviewStatus = (typeof previewStatuses)[number];
+
+export const previewRemovalReasons = ['branch-deleted', 'ttl', 'manual'] as const;
+export type PreviewRemovalReason = (typeof previewRemovalReasons)[number];
+
+/** A preview environment of one branch: a namespace (or a provisioned cluster) with the branch's services in it. */
+export interface PreviewRecord {
+  id: string;
+  /** The environment's name in the config repository and the key of the preview (e.g. `preview-feature-x`). */
+  name: string;
+  /** The preview environment of `environments.yaml` it was made from. */
+  environment: string;
+  /** `namespace/name` of the repository whose branch it follows. */
+  repo: string;
+  branch: string;
+  /** The first service released into it (or, before any release, the repository's name). */
+  service: string;
+  /** Every service released into it. */
+  services: string[];
+  /** Registered cluster its applications deploy to. */
+  cluster?: string;
+  namespace: string;
+  /** Trunkline created the namespace (and may delete it). */
+  createdNamespace: boolean;
+  /** A cluster Trunkline registered from the provisioner's kubeconfig (deleted with the preview). */
+  createdCluster?: string;
+  /** The provisioner command used, when not the built-in namespace. */
+  provisioner?: string;
+  url?: string;
+  /** The last image tag released into it. */
+  imageTag?: string;
+  status: PreviewStatus;
+  message?: string;
+  removalReason?: PreviewRemovalReason;
+  createdAt: number;
+  lastPushAt: number;
+  updatedAt: number;
+  removedAt?: number;
+}

@@ -27,6 +27,9 @@ import type {
   NotificationTargetRecord,
   RepoProvider,
   RepoRecord,
+  PreviewRecord,
+  PreviewRemovalReason,
+  PreviewStatus,
   Role,
   SecretRecord,
   StageRecord,
@@ -64,6 +67,7 @@ export interface Store {
   readonly notificationTargets: NotificationTargetRepository;
   readonly notificationDeliveries: NotificationDeliveryRepository;
   readonly audit: AuditRepository;
+  readonly previews: PreviewRepository;
   /** Closes the connection; the store is unusable afterwards. */
   close(): Promise<void>;
 }
@@ -764,4 +768,47 @@ export interface AuditRepository {
    * to the first kept entry.
    */
   prune(before: number): Promise<AuditPruneResult>;
+}
+
+// ── previews ─────────────────────────────────────────────────────────────
+
+export interface PreviewInput {
+  name: string;
+  environment: string;
+  repo: string;
+  branch: string;
+  service: string;
+  cluster?: string;
+  namespace: string;
+  provisioner?: string;
+  /** Default: now. */
+  lastPushAt?: number;
+}
+
+export interface PreviewPatch {
+  service?: string;
+  services?: string[];
+  cluster?: string | null;
+  namespace?: string;
+  createdNamespace?: boolean;
+  createdCluster?: string | null;
+  url?: string | null;
+  imageTag?: string | null;
+  status?: PreviewStatus;
+  message?: string | null;
+  removalReason?: PreviewRemovalReason;
+  lastPushAt?: number;
+}
+
+export interface PreviewRepository {
+  /** Starts as `creating`. `ConflictError` while a preview of that name is not removed. */
+  create(input: PreviewInput): Promise<PreviewRecord>;
+  /** `NotFoundError` when absent. */
+  get(id: string): Promise<PreviewRecord>;
+  /** The preview of that name that is not removed. */
+  findActive(name: string): Promise<PreviewRecord | undefined>;
+  /** Previews not removed, oldest first; or those in `statuses`. */
+  list(statuses?: readonly PreviewStatus[]): Promise<PreviewRecord[]>;
+  /** A move to `removed` sets `removedAt`. `ConflictError` when the guard's statuses do not hold. */
+  update(id: string, patch: PreviewPatch, guard?: StatusGuard<PreviewStatus>): Promise<PreviewRecord>;
 }

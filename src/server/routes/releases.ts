@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import { ConfigError } from '../../core/index.ts';
 import { ConfigRepositories, setVersion } from '../../gitops/index.ts';
 import type { AppContext } from '../context.ts';
 import { audited } from '../audit-trail.ts';
@@ -13,11 +14,13 @@ const releaseBody = z.object({
   configRepo: z.string().min(1),
   branch: z.string().min(1).optional(),
   service: name,
-  environments: z.array(name).min(1),
+  /** Optional only for a branch build that goes to its preview. */
+  environments: z.array(name).default([]),
   image: z.object({ tag: z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/, 'expected an OCI tag'), repository: z.string().min(1).optional() }),
   chart: z.object({ version: z.string().min(1), repository: z.string().min(1).optional() }).optional(),
   build: z.object({ url: z.string().optional() }).optional(),
-  source: z.object({ repo: z.string(), commit: z.string() }).optional(),
+  /** `branch`: the build's branch; one matching a preview environment's pattern releases into its preview instead. */
+  source: z.object({ repo: z.string(), commit: z.string(), branch: z.string().min(1).optional() }).optional(),
 });
 
 /**
@@ -30,6 +33,23 @@ export function releaseRoutes(app: FastifyInstance, context: AppContext): void {
   app.post('/api/releases', async (request, reply) => {
     const { user } = await guard(context.store, request, 'build.trigger');
     const input = parseInput(releaseBody, request.body, 'release');
+    if (input.source?.branch) {
+      const preview = await context.previews.release({
+        repo: input.source.repo,
+        branch: input.source.branch,
+        commit: input.source.commit,
+        service: input.service,
+        image: input.image,
+        chart: input.chart,
+        build: input.build,
+        by: user.login,
+      });
+      if (preview) {
+        context.logger.info({ service: input.service, preview: preview.preview, commit: preview.commit, by: user.login }, 'release written to preview');
+        return reply.status(preview.changed.length > 0 ? 201 : 200).send(preview);
+      }
+    }
+    if (input.environments.length === 0) throw new ConfigError('environments: name at least one environment (only a branch with a preview needs none)');
     const remote = context.configRepos.resolve(input.configRepo);
     const result = await setVersion({
       repo: repositories.get(remote, { branch: input.branch }),

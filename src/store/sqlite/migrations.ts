@@ -407,6 +407,39 @@ export const migrations: readonly Migration[] = [
     `,
   },
   {
+    version: 8,
+    name: 'preview environments',
+    up: `
+      -- One row per preview environment of a branch; a removed one stays as history,
+      -- so the name is unique only among those not removed.
+      CREATE TABLE previews (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        environment TEXT NOT NULL,
+        repo TEXT NOT NULL,
+        branch TEXT NOT NULL,
+        service TEXT NOT NULL,
+        services TEXT NOT NULL,
+        cluster TEXT,
+        namespace TEXT NOT NULL,
+        created_namespace INTEGER NOT NULL,
+        created_cluster TEXT,
+        provisioner TEXT,
+        url TEXT,
+        image_tag TEXT,
+        status TEXT NOT NULL CHECK (status IN ('creating', 'ready', 'failed', 'removing', 'removed')),
+        message TEXT,
+        removal_reason TEXT,
+        created_at INTEGER NOT NULL,
+        last_push_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL,
+        removed_at INTEGER
+      );
+      CREATE UNIQUE INDEX previews_active_name ON previews (name) WHERE status <> 'removed';
+      CREATE INDEX previews_status ON previews (status, last_push_at);
+    `,
+  },
+  {
     version: 10,
     name: 'application sync policy force',
     up: `ALTER TABLE applications ADD COLUMN force INTEGER NOT NULL DEFAULT 0;`,

@@ -15,6 +15,7 @@ import { SqliteRunnerRepository } from './runners.ts';
 import { SqliteLogRepository } from './logs.ts';
 import { SqliteNotificationDeliveryRepository } from './notification-deliveries.ts';
 import { SqliteNotificationTargetRepository } from './notification-targets.ts';
+import { SqlitePreviewRepository } from './previews.ts';
 import { SqliteRepoRepository } from './repos.ts';
 import { SqliteSecretRepository } from './secrets.ts';
 import { SqliteStageRepository } from './stages.ts';
@@ -47,6 +48,7 @@ export class SqliteStore implements Store {
   readonly notificationTargets: SqliteNotificationTargetRepository;
   readonly notificationDeliveries: SqliteNotificationDeliveryRepository;
   readonly audit: SqliteAuditRepository;
+  readonly previews: SqlitePreviewRepository;
   readonly #db: Database;
 
   constructor(db: Database, clock: Clock, cipher: SecretCipher) {
@@ -72,6 +74,7 @@ export class SqliteStore implements Store {
     this.notificationTargets = new SqliteNotificationTargetRepository(db, clock, cipher);
     this.notificationDeliveries = new SqliteNotificationDeliveryRepository(db, clock);
     this.audit = new SqliteAuditRepository(db);
+    this.previews = new SqlitePreviewRepository(db, clock);
   }
 
   async close(): Promise<void> {
