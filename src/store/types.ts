@@ -3,6 +3,7 @@
  * (Postgres) can implement the same interfaces as the embedded SQLite one.
  */
 import type {
+  ApprovalRecord,
   ApplicationDestination,
   ApplicationHealth,
   ApplicationRecord,
@@ -21,6 +22,7 @@ import type {
   JobStatus,
   LogLine,
   RepoProvider,
+  ReleaseRecord,
   RepoRecord,
   Role,
   SecretRecord,
@@ -55,6 +57,8 @@ export interface Store {
   readonly applications: ApplicationRepository;
   readonly applicationStatus: ApplicationStatusRepository;
   readonly syncs: SyncRepository;
+  readonly approvals: ApprovalRepository;
+  readonly releases: ReleaseRepository;
   /** Closes the connection; the store is unusable afterwards. */
   close(): Promise<void>;
 }
@@ -527,6 +531,8 @@ export interface ApplicationInput {
   syncPolicy?: Partial<SyncPolicy>;
   environment?: string;
   service?: string;
+  /** What generated it; fixed at creation. */
+  managedBy?: string;
   ignoreDifferences?: unknown[];
 }
 
@@ -635,4 +641,42 @@ export interface SyncRepository {
   update(id: string, patch: SyncPatch, guard?: StatusGuard<SyncOperationStatus>): Promise<SyncRecord>;
   /** Oldest first, across applications (e.g. syncs to resume at start-up). */
   listByStatus(statuses: readonly SyncOperationStatus[]): Promise<SyncRecord[]>;
+}
+
+// ── approvals ────────────────────────────────────────────────────────────
+
+export type ApprovalInput = Omit<ApprovalRecord, 'id' | 'createdAt'> & { createdAt?: number };
+
+export interface ApprovalQuery {
+  environment: string;
+  service: string;
+  version: string;
+}
+
+/** Approvals per (environment, service, version); one per login. */
+export interface ApprovalRepository {
+  /** `ConflictError` when this login already approved this version. */
+  add(input: ApprovalInput): Promise<ApprovalRecord>;
+  /** Oldest first. */
+  list(query: ApprovalQuery): Promise<ApprovalRecord[]>;
+}
+
+// ── releases ─────────────────────────────────────────────────────────────
+
+export type ReleaseInput = Omit<ReleaseRecord, 'id' | 'deployedAt'> & { deployedAt?: number };
+
+export interface ReleaseListQuery {
+  service?: string;
+  environment?: string;
+  /** At most this many (default 50). */
+  limit?: number;
+}
+
+/** Release records; append-only. */
+export interface ReleaseRepository {
+  create(input: ReleaseInput): Promise<ReleaseRecord>;
+  /** `NotFoundError` when absent. */
+  get(id: string): Promise<ReleaseRecord>;
+  /** Newest first. */
+  list(query?: ReleaseListQuery): Promise<ReleaseRecord[]>;
 }

@@ -1,6 +1,7 @@
 import type { Clock } from '../../core/index.ts';
 import type { SecretCipher } from '../secret-cipher.ts';
 import type { Store } from '../types.ts';
+import { SqliteApprovalRepository } from './approvals.ts';
 import { SqliteApplicationStatusRepository } from './application-status.ts';
 import { SqliteApplicationRepository } from './applications.ts';
 import { SqliteArtifactRepository } from './artifacts.ts';
@@ -11,6 +12,7 @@ import type { Database } from './database.ts';
 import { SqliteDeliveryRepository } from './deliveries.ts';
 import { SqliteJobRepository } from './jobs.ts';
 import { SqliteLogRepository } from './logs.ts';
+import { SqliteReleaseRepository } from './releases.ts';
 import { SqliteRepoRepository } from './repos.ts';
 import { SqliteSecretRepository } from './secrets.ts';
 import { SqliteStageRepository } from './stages.ts';
@@ -39,6 +41,8 @@ export class SqliteStore implements Store {
   readonly applications: SqliteApplicationRepository;
   readonly applicationStatus: SqliteApplicationStatusRepository;
   readonly syncs: SqliteSyncRepository;
+  readonly approvals: SqliteApprovalRepository;
+  readonly releases: SqliteReleaseRepository;
   readonly #db: Database;
 
   constructor(db: Database, clock: Clock, cipher: SecretCipher) {
@@ -60,6 +64,8 @@ export class SqliteStore implements Store {
     this.applications = new SqliteApplicationRepository(db, clock);
     this.applicationStatus = new SqliteApplicationStatusRepository(db, clock);
     this.syncs = new SqliteSyncRepository(db, clock);
+    this.approvals = new SqliteApprovalRepository(db, clock);
+    this.releases = new SqliteReleaseRepository(db, clock);
   }
 
   async close(): Promise<void> {
