@@ -18,6 +18,12 @@ const leastRole = {
   'repo.create': 'admin',
   'repo.update': 'admin',
   'user.manage': 'admin',
+  // Environments: the environment's own sync role (release-manager for production) is checked on top.
+  'environment.promote': 'developer',
+  'environment.approve': 'developer',
+  'environment.sync': 'developer',
+  'environment.rollback': 'developer',
+  'environment.deploy': 'developer',
 } as const satisfies Record<string, Role>;
 
 export type Action = keyof typeof leastRole;

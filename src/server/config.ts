@@ -21,6 +21,8 @@ const schema = z.object({
   TRUNKLINE_CONFIG_REPO: z.string().min(1).optional(),
   TRUNKLINE_CONFIG_BRANCH: z.string().min(1).optional(),
   TRUNKLINE_CONFIG_RULES: z.string().min(1).optional(),
+  TRUNKLINE_ENVIRONMENTS_REPO: z.string().min(1).default('platform/config'),
+  TRUNKLINE_ENVIRONMENTS_BRANCH: z.string().min(1).default('main'),
   TRUNKLINE_CONFIG_EXTENSIONS: z
     .string()
     .transform((text, ctx) => {
@@ -50,6 +52,11 @@ export interface ServerConfig {
   logLimitBytes: number;
   /** Names this process as a job owner; stable across restarts so a restart can tell its orphans. */
   runnerName?: string;
+  /**
+   * The config repository of environments (`environments.yaml`, service folders):
+   * `namespace/name` on the built-in host (created empty when missing), a clone URL or a path.
+   */
+  environments: { repo: string; branch: string };
   /** Central pipeline configuration; absent: every repository uses its own file. */
   centralConfig?: {
     /** Clone URL or path of the config repository, or `namespace/name` of one on the built-in host. */
@@ -78,6 +85,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     stepTimeoutMs: c.TRUNKLINE_STEP_TIMEOUT_MINUTES * 60_000,
     logLimitBytes: c.TRUNKLINE_LOG_LIMIT_BYTES,
     runnerName: c.TRUNKLINE_RUNNER_NAME,
+    environments: { repo: c.TRUNKLINE_ENVIRONMENTS_REPO, branch: c.TRUNKLINE_ENVIRONMENTS_BRANCH },
     centralConfig:
       c.TRUNKLINE_CONFIG_REPO || c.TRUNKLINE_CONFIG_EXTENSIONS
         ? {

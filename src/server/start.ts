@@ -10,7 +10,11 @@ import { openStore } from '../store/index.ts';
 import { Registry } from '../artifacts/index.ts';
 import { existsSync } from 'node:fs';
 import { GitHost } from '../git/index.ts';
-import { Applications, GitopsController } from '../gitops/index.ts';
+import { Applications, ConfigRepositories, GitopsController } from '../gitops/index.ts';
+import { EnvironmentCatalog, EnvironmentService, configRepositorySource } from '../environments/index.ts';
+import type { EnvironmentEvents } from '../environments/index.ts';
+import { systemClock } from '../core/index.ts';
+import type { Store } from '../store/index.ts';
 import { createApp } from './app.ts';
 import { pipelineConfigSource } from './central-config.ts';
 import type { ServerConfig } from './config.ts';
@@ -65,16 +69,22 @@ export async function startServer(config: ServerConfig, logger: Logger = pino({ 
     return existsSync(join(path, 'HEAD')) ? path : undefined;
   };
   const gitops = new GitopsController({ store, dataDir: config.dataDir, resolveRepo, logger });
+  await ensureBuiltInRepo(store, gitHost, config.environments.repo, config.environments.branch);
+  const environments = environmentService({ config, store, gitops, registry, logger, server, resolveRepo });
   const configRepos = {
     root: join(config.dataDir, 'gitops', 'releases'),
     resolve: (repo: string) => resolveRepo(repo) ?? repo,
-    changed: (repo: string) => gitops.configChanged(repo),
+    changed: async (repo: string) => {
+      if (gitops.sources.sameRepo(repo, config.environments.repo)) await environments.reconcile();
+      await gitops.configChanged(repo);
+    },
   };
   const applications = new Applications({ store, controller: gitops });
-  const app = createApp({ store, builds, gitHost, registry, applications, configRepos, server, logger, version });
+  const app = createApp({ store, builds, gitHost, registry, applications, environments, configRepos, server, logger, version });
   const address = await app.listen({ host: config.host, port: config.port });
   server.url = config.publicUrl ?? address;
   await builds.start();
+  await environments.reconcile().catch((error: unknown) => logger.warn({ err: error }, 'generated applications not reconciled'));
   await gitops.start();
   const collector = collectGarbagePeriodically(registry, logger);
   logger.info({ url: server.url, dataDir: config.dataDir }, 'trunkline is listening');
@@ -103,4 +113,44 @@ function collectGarbagePeriodically(registry: Registry, logger: Logger): NodeJS.
   }, 60 * 60 * 1000);
   timer.unref();
   return timer;
+}
+
+/** A built-in `namespace/name` repository that does not exist yet is created empty (a URL or path is left alone). */
+async function ensureBuiltInRepo(store: Store, gitHost: GitHost, slug: string, branch: string): Promise<void> {
+  const [namespace, name, ...rest] = slug.split('/');
+  if (!namespace || !name || rest.length > 0 || slug.includes(':') || slug.startsWith('.')) return;
+  if (await store.repos.find(namespace, name)) return;
+  const repo = await store.repos.create({ namespace, name, defaultBranch: branch, provider: 'builtin', cloneUrl: gitHost.repos.path(namespace, name) });
+  await gitHost.repos.create(namespace, name, repo.defaultBranch);
+}
+
+/** Environments over the config repository, with events logged until audit and notifications subscribe. */
+function environmentService(options: {
+  config: ServerConfig;
+  store: Store;
+  gitops: GitopsController;
+  registry: Registry;
+  logger: Logger;
+  server: { url: string };
+  resolveRepo: (slug: string) => string | undefined;
+}): EnvironmentService {
+  const { config, store, gitops, registry, logger, server, resolveRepo } = options;
+  const remote = resolveRepo(config.environments.repo) ?? config.environments.repo;
+  const repository = new ConfigRepositories(join(config.dataDir, 'gitops', 'environments'), { logger }).get(remote, { branch: config.environments.branch });
+  const events: EnvironmentEvents = { emit: (event) => logger.info({ event }, `environment event ${event.kind}`) };
+  return new EnvironmentService({
+    store,
+    catalog: new EnvironmentCatalog({ source: configRepositorySource(repository), logger }),
+    controller: gitops,
+    config: { url: config.environments.repo, branch: config.environments.branch, repository },
+    sourceRepoDir: (slug) => resolveRepo(slug),
+    resolveDigest: async (imageRepository, tag) => {
+      const name = imageRepository.split('/').slice(1).join('/');
+      return (await registry.getManifest(name, tag).catch(() => undefined))?.digest;
+    },
+    serverUrl: () => server.url,
+    events,
+    logger,
+    clock: systemClock,
+  });
 }

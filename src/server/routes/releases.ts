@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import { ConfigError } from '../../core/index.ts';
 import { ConfigRepositories, setVersion } from '../../gitops/index.ts';
 import type { AppContext } from '../context.ts';
 import { guard } from '../auth.ts';
@@ -8,28 +9,39 @@ import { parseInput } from '../input.ts';
 const name = z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'expected a lower-case DNS label');
 
 const releaseBody = z.object({
-  /** Clone URL or path of the config repository, or `namespace/name` on the built-in host. */
-  configRepo: z.string().min(1),
+  /** Clone URL or path of the config repository, or `namespace/name` on the built-in host; default: the environments' config repository. */
+  configRepo: z.string().min(1).optional(),
   branch: z.string().min(1).optional(),
   service: name,
-  environments: z.array(name).min(1),
+  /** Absent: every environment of environments.yaml that takes this build (trunk, matching tags). */
+  environments: z.array(name).min(1).optional(),
   image: z.object({ tag: z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/, 'expected an OCI tag'), repository: z.string().min(1).optional() }),
   chart: z.object({ version: z.string().min(1), repository: z.string().min(1).optional() }).optional(),
   build: z.object({ url: z.string().optional() }).optional(),
-  source: z.object({ repo: z.string(), commit: z.string() }).optional(),
+  source: z.object({ repo: z.string(), commit: z.string(), branch: z.string().min(1).optional(), tag: z.string().min(1).optional(), build: z.number().int().positive().optional() }).optional(),
 });
 
 /**
  * Write-back: a build (or a person) sets a service's version in chosen
  * environments of a config repository — one commit, pushed without force,
  * retried on top of concurrent releases — and the controller is told.
+ * Without environments named, the build goes to every environment of
+ * `environments.yaml` that takes it.
  */
 export function releaseRoutes(app: FastifyInstance, context: AppContext): void {
   const repositories = new ConfigRepositories(context.configRepos.root);
   app.post('/api/releases', async (request, reply) => {
     const { user } = await guard(context.store, request, 'build.trigger');
     const input = parseInput(releaseBody, request.body, 'release');
-    const remote = context.configRepos.resolve(input.configRepo);
+    if (input.environments === undefined) {
+      if (input.configRepo !== undefined && input.configRepo !== context.environments.configRepo) {
+        throw new ConfigError('environments: name them for a config repository other than the environments\' one');
+      }
+      const outcome = await context.environments.release(input.service, input, { login: user.login, email: user.email, role: user.role });
+      context.logger.info({ service: input.service, environments: outcome.environments, commit: outcome.commit, by: user.login }, 'release written');
+      return reply.status(outcome.changed.length > 0 ? 201 : 200).send(outcome);
+    }
+    const remote = context.configRepos.resolve(input.configRepo ?? context.environments.configRepo);
     const result = await setVersion({
       repo: repositories.get(remote, { branch: input.branch }),
       service: input.service,
@@ -37,7 +49,7 @@ export function releaseRoutes(app: FastifyInstance, context: AppContext): void {
       image: input.image,
       chart: input.chart,
       build: input.build,
-      source: input.source,
+      source: input.source ? { repo: input.source.repo, commit: input.source.commit } : undefined,
     });
     context.logger.info({ service: input.service, environments: input.environments, commit: result.commit, by: user.login }, 'release written');
     await context.configRepos.changed(remote);
