@@ -40,12 +40,3 @@ function describe(window: SyncWindow): string {
   return `${window.schedule} for ${window.duration} ${window.timeZone}`;
 }
 
-/** A window's cron expression and time zone are usable (croner and the platform's time zone data accept them). */
-export function checkWindow(window: SyncWindow): string | undefined {
-  try {
-    new Cron(window.schedule, { timezone: window.timeZone, paused: true }).nextRun();
-    return undefined;
-  } catch (error) {
-    return error instanceof Error ? error.message : String(error);
-  }
-}
