@@ -25,9 +25,12 @@ test('a window spanning midnight and the DST change keeps its length in real tim
   assert.equal(isOpen(freeze, new Date('2026-03-28T21:00:00Z')), true);
   assert.equal(isOpen(freeze, new Date('2026-03-29T04:59:00Z')), true);
   assert.equal(isOpen(freeze, new Date('2026-03-29T05:00:00Z')), false);
-  // A window opening inside the skipped hour (02:30 does not exist that night) opens once, at the shifted time.
+  // A window opening inside the skipped hour (02:30 does not exist that night) still opens, an hour later on the wall clock.
   const skipped: SyncWindow = { kind: 'allow', schedule: '30 2 * * *', duration: '30m', timeZone: 'Europe/Berlin' };
   assert.equal(isOpen(skipped, new Date('2026-03-28T01:45:00Z')), true, '02:45 CET the day before');
+  assert.equal(isOpen(skipped, new Date('2026-03-29T00:45:00Z')), false, '01:45 CET, before the jump');
+  assert.equal(isOpen(skipped, new Date('2026-03-29T01:45:00Z')), true, '03:45 CEST, just after the jump');
+  assert.equal(isOpen(skipped, new Date('2026-03-29T02:05:00Z')), false, 'closed after its 30 minutes');
 });
 
 test('deny wins over allow; with allow windows, none open means no sync', () => {
