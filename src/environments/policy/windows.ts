@@ -20,9 +20,15 @@ export interface WindowVerdict {
 export function isOpen(window: SyncWindow, at: Date): boolean {
   const length = durationMs(window.duration);
   const cron = new Cron(window.schedule, { timezone: window.timeZone, paused: true });
-  // The first opening after (at − duration) is the only one that can still be open at `at`.
-  const opening = cron.nextRun(new Date(at.getTime() - length));
-  return opening !== null && opening.getTime() <= at.getTime();
+  // The latest opening at or before `at`, searched from far enough back that an opening
+  // moved by a daylight-saving jump (up to two hours) is not skipped.
+  let cursor = new Date(at.getTime() - length - 2 * 3_600_000);
+  let latest: Date | undefined;
+  for (let run = cron.nextRun(cursor); run !== null && run.getTime() <= at.getTime(); run = cron.nextRun(cursor)) {
+    latest = run;
+    cursor = run;
+  }
+  return latest !== undefined && at.getTime() < latest.getTime() + length;
 }
 
 export function evaluateWindows(windows: readonly SyncWindow[], at: Date): WindowVerdict {
