@@ -53,5 +53,5 @@ test('the demo seeds a config repository and a service whose first build tests, 
     () => 'seeded twice',
     (error: Error) => error.message,
   );
-  assert.match(again, /already exists/);
+  assert.match(again, /already has commits/);
 });

@@ -116,7 +116,8 @@ fi
     call = api(url, token);
     assert.equal((await call('POST', '/api/clusters', { name: 'default', kubeconfig: fake.kubeconfig })).status, 201);
 
-    const { body: configRepo } = await call<{ httpUrl: string; cloneUrl: string }>('POST', '/api/repos', { namespace: 'platform', name: 'config' });
+    // The environments' config repository exists from the first start (empty).
+    const { body: configRepo } = await call<{ httpUrl: string; cloneUrl: string }>('GET', '/api/repos/platform/config');
     configBare = configRepo.cloneUrl;
     config = await GitClient.init();
     await config.git('remote', 'add', 'origin', withCredentials(configRepo.httpUrl, 'admin', token));

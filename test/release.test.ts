@@ -20,7 +20,8 @@ test('a release writes the version into the built-in config repository as one co
     rmSync(client.dir, { recursive: true, force: true });
   });
   const call = api(server.url, server.adminToken);
-  const { body: repo } = await call<{ httpUrl: string; cloneUrl: string }>('POST', '/api/repos', { namespace: 'platform', name: 'config' });
+  // The environments' config repository is created empty on first start.
+  const { body: repo } = await call<{ httpUrl: string; cloneUrl: string }>('GET', '/api/repos/platform/config');
   await client.git('remote', 'add', 'origin', withCredentials(repo.httpUrl, 'admin', server.adminToken!));
   await client.commit({ 'environments/staging/api/values.yaml': 'image:\n  repository: registry.local/acme/api\n' }, 'staging api');
   await client.git('push', '-q', 'origin', 'main');

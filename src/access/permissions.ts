@@ -22,6 +22,12 @@ const leastRole = {
   'notify.manage': 'admin',
   'audit.read': 'release-manager',
   'preview.delete': 'developer',
+  // Environments: the environment's own sync role (release-manager for production) is checked on top.
+  'environment.promote': 'developer',
+  'environment.approve': 'developer',
+  'environment.sync': 'developer',
+  'environment.rollback': 'developer',
+  'environment.deploy': 'developer',
 } as const satisfies Record<string, Role>;
 
 export type Action = keyof typeof leastRole;

@@ -9,7 +9,8 @@ import { execCommand } from './commands/exec.ts';
 import { chartPackageCommand, type ChartOptions } from './commands/chart.ts';
 import { imageBuildCommand, type ImageBuildOptions } from './commands/image.ts';
 import { previewListCommand, previewRemoveCommand } from './commands/previews.ts';
-import { releaseCommand, type ReleaseOptions } from './commands/release.ts';
+import { releaseCommand, type ReleaseOptions, type VersionOptions } from './commands/release.ts';
+import { approveCommand, deployCommand, envListCommand, envMatrixCommand, envRollbackCommand, envSyncCommand, promoteCommand, releasesCommand } from './commands/environments.ts';
 import { scanCommand, type ScanOptions } from './commands/scan.ts';
 import { lintCommand } from './commands/lint.ts';
 import { notifyAddCommand, notifyDeliveriesCommand, notifyListCommand, notifyRemoveCommand, notifyTestCommand, type NotifyAddOptions } from './commands/notify.ts';
@@ -218,7 +219,7 @@ function program(): Command {
     .command('release')
     .description('set a service version in environments of the config repository (GitOps write-back)')
     .argument('<service>')
-    .option('--env <environment>', 'environment (repeatable)', (value: string, all: string[]) => [...all, value], [] as string[])
+    .option('--env <environment>', 'environment (repeatable; default: every environment that takes this build)', (value: string, all: string[]) => [...all, value], [] as string[])
     .option('--config-repo <repo>', 'config repository: URL, path or built-in namespace/name (default TRUNKLINE_CONFIG_REPO)')
     .option('--branch <branch>', 'branch of the config repository (default main)')
     .option('--tag <tag>', 'image tag (default TRUNKLINE_IMAGE_TAG)')
@@ -248,6 +249,7 @@ function program(): Command {
     .description('tear a preview down (developer)')
     .argument('<name>')
     .action(run((name: string) => previewRemoveCommand(client(), name)));
+  environmentCommands(cli, client);
 
   cli.command('cancel').arguments('<repo> <number>').action(run((r: string, n: string) => cancelCommand(client(), r, positiveInteger(n))));
   cli
@@ -257,6 +259,61 @@ function program(): Command {
     .action(run((r: string, n: string, o: { follow: boolean }) => restartCommand(client(), r, positiveInteger(n), o)));
   auditCommands(cli, client, run);
   return cli;
+}
+
+function environmentCommands(cli: Command, client: () => ApiClient): void {
+  const env = cli.command('env').description('environments');
+  env.command('ls').description('environments, their clusters and what a sync needs').action(run(() => envListCommand(client())));
+  env.command('matrix').description('which version runs in which environment, and what waits').action(run(() => envMatrixCommand(client())));
+  cli
+    .command('promote')
+    .description('write a version into an environment (from another environment, or a tag)')
+    .argument('<service>')
+    .requiredOption('--to <env>', 'target environment')
+    .option('--from <env>', 'take the version running there')
+    .option('--tag <tag>', 'image tag to promote')
+    .option('--chart-version <version>')
+    .option('-m, --comment <text>')
+    .action(run((service: string, o: { to: string; from?: string; tag?: string; chartVersion?: string; comment?: string }) => promoteCommand(client(), service, o)));
+  cli
+    .command('approve')
+    .description('approve the version waiting in an environment')
+    .argument('<service>')
+    .requiredOption('--env <env>')
+    .requiredOption('-m, --message <comment>', 'why (required)')
+    .action(run((service: string, o: { env: string; message: string }) => approveCommand(client(), service, o)));
+  cli
+    .command('sync')
+    .description("sync a service's environment to its config (role, approvals, windows and vulnerability gate checked)")
+    .argument('<service>')
+    .requiredOption('--env <env>')
+    .option('--override-reason <reason>', 'sync outside the sync windows (release manager), recorded')
+    .action(run((service: string, o: { env: string; overrideReason?: string }) => envSyncCommand(client(), service, o)));
+  cli
+    .command('rollback')
+    .description('restore an earlier release of a service in an environment (a revert commit) and sync it')
+    .argument('<service>')
+    .requiredOption('--env <env>')
+    .option('--release <id>', 'release to restore (default: the one before the latest)')
+    .option('-m, --comment <text>')
+    .action(run((service: string, o: { env: string; release?: string; comment?: string }) => envRollbackCommand(client(), service, o)));
+  cli
+    .command('releases')
+    .description('release records, newest first')
+    .option('--service <service>')
+    .option('--env <env>')
+    .option('--limit <n>', 'at most n', positiveInteger)
+    .action(run((o: { service?: string; env?: string; limit?: number }) => releasesCommand(client(), o)));
+  cli
+    .command('deploy')
+    .description('pipeline step: install or upgrade a service in an environment through Trunkline and wait until it is healthy')
+    .argument('<service>')
+    .requiredOption('--env <env>')
+    .option('--tag <tag>', 'image tag (default TRUNKLINE_IMAGE_TAG)')
+    .option('--image-repository <repo>', 'image repository (default <registry>/<DRONE_REPO>)')
+    .option('--chart-version <version>', 'chart version (default 0.1.$DRONE_BUILD_NUMBER)')
+    .option('--chart-repository <repo>', 'chart repository (default oci://<registry>/charts/<service>)')
+    .action(run((service: string, o: VersionOptions & { env: string }) => deployCommand(client(), service, o)));
 }
 
 export async function main(argv: string[]): Promise<void> {

@@ -2,6 +2,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { AuditTrail } from './audit-trail.ts';
 import type { AppContext } from './context.ts';
 import { errorHandler } from './errors.ts';
+import { environmentRoutes } from './routes/environments.ts';
 import { applicationRoutes } from './routes/applications.ts';
 import { artifactRoutes } from './routes/artifacts.ts';
 import { auditRoutes } from './routes/audit.ts';
@@ -29,7 +30,7 @@ export function createApp(context: AppContext): FastifyInstance {
     void reply.status(404).send({ error: 'not_found', message: `no route ${request.method} ${request.url.split('?')[0]}` });
   });
   new AuditTrail(context.audit, context.logger).install(app);
-  for (const routes of [healthRoutes, repoRoutes, secretRoutes, buildRoutes, logRoutes, userRoutes, gitRoutes, hookRoutes, registryRoutes, artifactRoutes, applicationRoutes, releaseRoutes, runnerRoutes, notificationRoutes, metricsRoutes, previewRoutes]) {
+  for (const routes of [healthRoutes, repoRoutes, secretRoutes, buildRoutes, logRoutes, userRoutes, gitRoutes, hookRoutes, registryRoutes, artifactRoutes, applicationRoutes, releaseRoutes, runnerRoutes, notificationRoutes, metricsRoutes, previewRoutes, environmentRoutes]) {
     routes(app, context);
   }
   auditRoutes(app, context);

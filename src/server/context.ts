@@ -6,6 +6,7 @@ import type { GitHost } from '../git/index.ts';
 import type { Applications } from '../gitops/index.ts';
 import type { Notifier } from '../notify/index.ts';
 import type { PreviewService } from '../environments/index.ts';
+import type { EnvironmentService } from '../environments/index.ts';
 import type { Store } from '../store/index.ts';
 import type { DeliveryMetrics } from './delivery-metrics.ts';
 
@@ -22,6 +23,8 @@ export interface AppContext {
   audit: AuditLog;
   /** Preview environments of branches. */
   previews: PreviewService;
+  /** Environments: promotion, approvals, authorized syncs, rollbacks, release records. */
+  environments: EnvironmentService;
   /** Config repositories of GitOps write-back: where a name points, and telling the controller of a change. */
   configRepos: { root: string; resolve(repo: string): string; changed(repo: string): Promise<void> };
   /** Base URL and version (the URL is known once listening). */

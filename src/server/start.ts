@@ -12,7 +12,8 @@ import { Registry } from '../artifacts/index.ts';
 import { existsSync } from 'node:fs';
 import { GitHost } from '../git/index.ts';
 import { Applications, ConfigRepositories, GitopsController } from '../gitops/index.ts';
-import { EnvironmentCatalog, gitFileSource, PreviewService } from '../environments/index.ts';
+import { EnvironmentCatalog, EnvironmentService, configRepositorySource, gitFileSource, PreviewService } from '../environments/index.ts';
+import type { EnvironmentEvents } from '../environments/index.ts';
 import { createKubeClient } from '../kube/index.ts';
 import { Notifier } from '../notify/index.ts';
 import { createApp } from './app.ts';
@@ -77,10 +78,15 @@ export async function startServer(config: ServerConfig, logger: Logger = pino({ 
     return path !== undefined && existsSync(join(path, 'HEAD')) ? path : undefined;
   };
   const gitops = new GitopsController({ store, dataDir: config.dataDir, resolveRepo, logger });
+  await ensureBuiltInRepo(store, gitHost, config.environmentsRepo, config.environmentsBranch);
+  const environments = environmentService({ config, store, gitops, registry, logger, server, resolveRepo });
   const configRepos = {
     root: join(config.dataDir, 'gitops', 'releases'),
     resolve: (repo: string) => resolveRepo(repo) ?? repo,
-    changed: (repo: string) => gitops.configChanged(repo),
+    changed: async (repo: string) => {
+      if (gitops.sources.sameRepo(repo, config.environmentsRepo)) await environments.reconcile();
+      await gitops.configChanged(repo);
+    },
   };
   const applications = new Applications({ store, controller: gitops });
   const metrics = startDeliveryMetrics({ store, builds, config: config.metrics, logger });
@@ -95,10 +101,11 @@ export async function startServer(config: ServerConfig, logger: Logger = pino({ 
   notifyBuildOutcomes(builds, store, notifier, server, logger);
   const audit = new AuditLog({ store });
   const previews = startPreviews(config, { store, builds, gitops, applications, resolveRepo, builtinPath, logger, clock: systemClock });
-  const app = createApp({ store, builds, gitHost, registry, applications, notifier, audit, previews, configRepos, metrics, server, logger, version });
+  const app = createApp({ store, builds, gitHost, registry, applications, notifier, audit, previews, environments, configRepos, metrics, server, logger, version });
   const address = await app.listen({ host: config.host, port: config.port });
   server.url = config.publicUrl ?? address;
   await builds.start();
+  await environments.reconcile().catch((error: unknown) => logger.warn({ err: error }, 'generated applications not reconciled'));
   await gitops.start();
   await previews.start(config.previewIntervalMs);
   notifier.start();
@@ -201,4 +208,44 @@ function startPreviews(
     previews.handleGitEvent(event).catch((error: unknown) => logger.error({ err: messageOf(error), ref: event.ref }, 'preview could not follow the git event'));
   });
   return previews;
+}
+
+/** A built-in `namespace/name` repository that does not exist yet is created empty (a URL or path is left alone). */
+async function ensureBuiltInRepo(store: Store, gitHost: GitHost, slug: string, branch: string): Promise<void> {
+  const [namespace, name, ...rest] = slug.split('/');
+  if (!namespace || !name || rest.length > 0 || slug.includes(':') || slug.startsWith('.')) return;
+  if (await store.repos.find(namespace, name)) return;
+  const repo = await store.repos.create({ namespace, name, defaultBranch: branch, provider: 'builtin', cloneUrl: gitHost.repos.path(namespace, name) });
+  await gitHost.repos.create(namespace, name, repo.defaultBranch);
+}
+
+/** Environments over the config repository, with events logged until audit and notifications subscribe. */
+function environmentService(options: {
+  config: ServerConfig;
+  store: Store;
+  gitops: GitopsController;
+  registry: Registry;
+  logger: Logger;
+  server: { url: string };
+  resolveRepo: (slug: string) => string | undefined;
+}): EnvironmentService {
+  const { config, store, gitops, registry, logger, server, resolveRepo } = options;
+  const remote = resolveRepo(config.environmentsRepo) ?? config.environmentsRepo;
+  const repository = new ConfigRepositories(join(config.dataDir, 'gitops', 'environments'), { logger }).get(remote, { branch: config.environmentsBranch });
+  const events: EnvironmentEvents = { emit: (event) => logger.info({ event }, `environment event ${event.kind}`) };
+  return new EnvironmentService({
+    store,
+    catalog: new EnvironmentCatalog({ source: configRepositorySource(repository), logger }),
+    controller: gitops,
+    config: { url: config.environmentsRepo, branch: config.environmentsBranch, repository },
+    sourceRepoDir: (slug) => resolveRepo(slug),
+    resolveDigest: async (imageRepository, tag) => {
+      const name = imageRepository.split('/').slice(1).join('/');
+      return (await registry.getManifest(name, tag).catch(() => undefined))?.digest;
+    },
+    serverUrl: () => server.url,
+    events,
+    logger,
+    clock: systemClock,
+  });
 }

@@ -308,6 +308,8 @@ export interface ApplicationRecord {
   environment?: string;
   /** The service it deploys, when it deploys one. */
   service?: string;
+  /** What generated it (e.g. `environments`): only that generator changes or deletes it. */
+  managedBy?: string;
   /** Diff ignore rules, kept as opaque JSON. */
   ignoreDifferences: unknown[];
   createdAt: number;
@@ -487,4 +489,56 @@ export interface PreviewRecord {
   lastPushAt: number;
   updatedAt: number;
   removedAt?: number;
+}
+
+// ── environments: approvals and release records ─────────────────────────
+
+/** One person's approval of a pending version of a service in an environment. */
+export interface ApprovalRecord {
+  id: string;
+  environment: string;
+  service: string;
+  /** The pending image tag approved. */
+  version: string;
+  login: string;
+  /** The approver's role when approving. */
+  role: Role;
+  comment: string;
+  createdAt: number;
+}
+
+export interface ReleaseVersion {
+  imageTag: string | null;
+  imageDigest: string | null;
+  chartVersion: string | null;
+}
+
+export interface ReleaseCommit {
+  sha: string;
+  message: string;
+  author: string;
+  /** Unix milliseconds. */
+  committedAt: number;
+}
+
+/** A deployment (or rollback) of a service to an environment, kept for audit, rollback and delivery metrics. */
+export interface ReleaseRecord {
+  id: string;
+  service: string;
+  environment: string;
+  kind: 'deploy' | 'rollback';
+  version: ReleaseVersion;
+  /** Source commits since the previous release, newest first. */
+  commits: ReleaseCommit[];
+  build: { repo: string; number: number; url: string } | null;
+  approvers: { login: string; comment: string; at: number }[];
+  deployedBy: string;
+  deployedAt: number;
+  /** The config repository commit deployed. */
+  configRevision: string;
+  /** The release before this one: where a rollback goes. */
+  rollbackTarget: { releaseId: string; configRevision: string } | null;
+  healthy: boolean;
+  /** The sync that made it, when one did. */
+  syncId: string | null;
 }

@@ -3,6 +3,7 @@
  * (Postgres) can implement the same interfaces as the embedded SQLite one.
  */
 import type {
+  ApprovalRecord,
   ApplicationDestination,
   ApplicationHealth,
   ApplicationRecord,
@@ -26,6 +27,7 @@ import type {
   NotificationDeliveryRecord,
   NotificationTargetRecord,
   RepoProvider,
+  ReleaseRecord,
   RepoRecord,
   PreviewRecord,
   PreviewRemovalReason,
@@ -64,6 +66,8 @@ export interface Store {
   readonly applications: ApplicationRepository;
   readonly applicationStatus: ApplicationStatusRepository;
   readonly syncs: SyncRepository;
+  readonly approvals: ApprovalRepository;
+  readonly releases: ReleaseRepository;
   readonly notificationTargets: NotificationTargetRepository;
   readonly notificationDeliveries: NotificationDeliveryRepository;
   readonly audit: AuditRepository;
@@ -554,6 +558,8 @@ export interface ApplicationInput {
   syncPolicy?: Partial<SyncPolicy>;
   environment?: string;
   service?: string;
+  /** What generated it; fixed at creation. */
+  managedBy?: string;
   ignoreDifferences?: unknown[];
 }
 
@@ -811,4 +817,42 @@ export interface PreviewRepository {
   list(statuses?: readonly PreviewStatus[]): Promise<PreviewRecord[]>;
   /** A move to `removed` sets `removedAt`. `ConflictError` when the guard's statuses do not hold. */
   update(id: string, patch: PreviewPatch, guard?: StatusGuard<PreviewStatus>): Promise<PreviewRecord>;
+}
+
+// ── approvals ────────────────────────────────────────────────────────────
+
+export type ApprovalInput = Omit<ApprovalRecord, 'id' | 'createdAt'> & { createdAt?: number };
+
+export interface ApprovalQuery {
+  environment: string;
+  service: string;
+  version: string;
+}
+
+/** Approvals per (environment, service, version); one per login. */
+export interface ApprovalRepository {
+  /** `ConflictError` when this login already approved this version. */
+  add(input: ApprovalInput): Promise<ApprovalRecord>;
+  /** Oldest first. */
+  list(query: ApprovalQuery): Promise<ApprovalRecord[]>;
+}
+
+// ── releases ─────────────────────────────────────────────────────────────
+
+export type ReleaseInput = Omit<ReleaseRecord, 'id' | 'deployedAt'> & { deployedAt?: number };
+
+export interface ReleaseListQuery {
+  service?: string;
+  environment?: string;
+  /** At most this many (default 50). */
+  limit?: number;
+}
+
+/** Release records; append-only. */
+export interface ReleaseRepository {
+  create(input: ReleaseInput): Promise<ReleaseRecord>;
+  /** `NotFoundError` when absent. */
+  get(id: string): Promise<ReleaseRecord>;
+  /** Newest first. */
+  list(query?: ReleaseListQuery): Promise<ReleaseRecord[]>;
 }

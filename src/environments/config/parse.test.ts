@@ -67,6 +67,8 @@ test('problems are reported where they are, with what was expected', () => {
   assert.match(problems('environments:\n  - name: s\n    kind: staging\n    windows: [{ kind: allow, schedule: "9-17", duration: 8h }]\n')[0]!, /windows\[0\]\.schedule: expected a 5-field cron expression/);
   assert.match(problems('environments:\n  - { name: s, kind: staging, ingress: { host: "{svc}.example.com" } }\n')[0]!, /ingress\.host: expected text with only \{service\}, \{branch\} or \{env\} placeholders/);
   assert.match(problems('environments: []\n')[0]!, /environments: expected at least one environment/);
+  assert.match(problems('environments:\n  - name: s\n    kind: staging\n    windows: [{ kind: deny, schedule: "0 25 * * *", duration: 1h }]\n')[0]!, /^4:\d+ environments\[0\]\.windows\[0\]\.schedule: expected a valid cron expression/);
+  assert.match(problems('environments:\n  - name: s\n    kind: staging\n    windows: [{ kind: deny, schedule: "0 9 * * *", duration: 1h, timeZone: Mars/Olympus }]\n')[0]!, /windows\[0\]\.timeZone: expected an IANA time zone/);
 });
 
 test('durations', () => {

@@ -4,6 +4,7 @@
  * cluster, namespace, how versions reach it, which builds it takes, who must
  * approve, when it may change, and (for previews) how branches get their own.
  */
+import { Cron } from 'croner';
 import { z } from 'zod';
 
 export const environmentKinds = ['preview', 'test', 'staging', 'production'] as const;
@@ -47,10 +48,35 @@ const approvals = z.strictObject({
 /** Argo CD's sync-window model: a cron `schedule` opens a window of `duration`. */
 const syncWindow = z.strictObject({
   kind: z.enum(['allow', 'deny']),
-  schedule: z.string().regex(/^\S+( \S+){4}$/, 'expected a 5-field cron expression such as "0 9 * * 1-5"'),
+  schedule: z
+    .string()
+    .regex(/^\S+( \S+){4}$/, 'expected a 5-field cron expression such as "0 9 * * 1-5"')
+    .refine((text) => cronProblem(text) === undefined, { message: 'expected a valid cron expression such as "0 9 * * 1-5"' }),
   duration: durationText,
-  timeZone: z.string().min(1).default('UTC'),
+  timeZone: z
+    .string()
+    .min(1)
+    .refine((zone) => isTimeZone(zone), { message: 'expected an IANA time zone such as "Europe/Berlin" or "UTC"' })
+    .default('UTC'),
 });
+
+function cronProblem(text: string): string | undefined {
+  try {
+    new Cron(text, { paused: true });
+    return undefined;
+  } catch (error) {
+    return String(error);
+  }
+}
+
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 const preview = z.strictObject({
   /** The environment whose manifests a preview starts from. */

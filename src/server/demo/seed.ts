@@ -33,7 +33,9 @@ export async function seedDemo(options: DemoOptions): Promise<Demo> {
     [DEMO_SERVICE, serviceFiles(registryHost), 'A service with tests, an image, a chart and a deploy pipeline'],
   ] as const) {
     await createRepo(options, repo);
-    await pushFiles(options, `${options.url}/git/${repo.namespace}/${repo.name}.git`, files, message);
+    const remote = `${options.url}/git/${repo.namespace}/${repo.name}.git`;
+    if (await hasCommits(options, remote)) throw new ConflictError(`the demo repository ${repo.namespace}/${repo.name} already has commits`);
+    await pushFiles(options, remote, files, message);
     repos.push(`${repo.namespace}/${repo.name}`);
   }
   return { repos };
@@ -45,8 +47,18 @@ async function createRepo(options: DemoOptions, repo: { namespace: string; name:
     headers: { authorization: `Bearer ${options.token}`, 'content-type': 'application/json' },
     body: JSON.stringify(repo),
   });
-  if (response.status === 409) throw new ConflictError(`the demo repository ${repo.namespace}/${repo.name} already exists`);
+  // 409: it exists (the environments' config repository is created empty at the first start).
+  if (response.status === 409) return;
   if (!response.ok) throw new ExternalError(`creating the demo repository ${repo.namespace}/${repo.name} failed: ${response.status} ${await response.text()}`);
+}
+
+async function hasCommits(options: DemoOptions, remote: string): Promise<boolean> {
+  const { stdout } = await git(['-c', `http.extraHeader=Authorization: Basic ${basicAuth(options)}`, 'ls-remote', '--heads', remote]);
+  return stdout.trim().length > 0;
+}
+
+function basicAuth(options: DemoOptions): string {
+  return Buffer.from(`admin:${options.token}`).toString('base64');
 }
 
 async function pushFiles(options: DemoOptions, remote: string, files: Record<string, string>, message: string): Promise<void> {
@@ -60,8 +72,7 @@ async function pushFiles(options: DemoOptions, remote: string, files: Record<str
     await git(['init', '-q', '-b', 'main'], { cwd: dir, env });
     await git(['add', '-A'], { cwd: dir, env });
     await git(['commit', '-q', '-m', message], { cwd: dir, env });
-    const basic = Buffer.from(`admin:${options.token}`).toString('base64');
-    await git(['-c', `http.extraHeader=Authorization: Basic ${basic}`, 'push', '-q', remote, 'main'], { cwd: dir, env });
+    await git(['-c', `http.extraHeader=Authorization: Basic ${basicAuth(options)}`, 'push', '-q', remote, 'main'], { cwd: dir, env });
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

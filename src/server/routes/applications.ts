@@ -12,10 +12,11 @@ const predictionQuery = z.strictObject({ force: z.enum(['true', 'false']).transf
 /**
  * Clusters and GitOps applications. Reading needs `read`; defining clusters
  * and applications needs `repo.update` (admin); syncing and rolling back
- * need `build.trigger` (a deployment, like a build). Kubeconfigs are
+ * need `build.trigger` (a deployment, like a build) and, for an
+ * application of an environment, that environment's gates. Kubeconfigs are
  * write-only: no answer ever contains one.
  */
-export function applicationRoutes(app: FastifyInstance, { store, applications }: AppContext): void {
+export function applicationRoutes(app: FastifyInstance, { store, applications, environments }: AppContext): void {
   app.get('/api/clusters', async (request) => {
     await guard(store, request, 'read');
     return applications.listClusters();
@@ -93,6 +94,8 @@ export function applicationRoutes(app: FastifyInstance, { store, applications }:
   app.post('/api/applications/:name/sync', async (request, reply) => {
     const principal = await guard(store, request, 'build.trigger');
     const { name } = parseInput(named, request.params, 'application path');
+    // An application of an environment passes the environment's gates: production cannot be synced around them.
+    await environments.checkApplication(name, 'sync', principal.user);
     auditOnSuccess(request, 'sync.request', { kind: 'application', id: name }, { details: { request: request.body ?? {} } });
     return reply.status(202).send(await applications.sync(name, request.body, principal.user.login));
   });
@@ -100,6 +103,7 @@ export function applicationRoutes(app: FastifyInstance, { store, applications }:
   app.post('/api/applications/:name/rollback', async (request, reply) => {
     const principal = await guard(store, request, 'build.trigger');
     const { name } = parseInput(named, request.params, 'application path');
+    await environments.checkApplication(name, 'rollback', principal.user);
     auditOnSuccess(request, 'rollback.request', { kind: 'application', id: name }, { details: { request: request.body ?? {} } });
     return reply.status(202).send(await applications.rollback(name, request.body, principal.user.login));
   });

@@ -10,23 +10,24 @@ import { parseInput } from '../input.ts';
 const name = z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'expected a lower-case DNS label');
 
 const releaseBody = z.object({
-  /** Clone URL or path of the config repository, or `namespace/name` on the built-in host. */
-  configRepo: z.string().min(1),
+  /** Clone URL or path of the config repository, or `namespace/name` on the built-in host; default: the environments' config repository. */
+  configRepo: z.string().min(1).optional(),
   branch: z.string().min(1).optional(),
   service: name,
-  /** Optional only for a branch build that goes to its preview. */
-  environments: z.array(name).default([]),
+  /** Absent or empty: every environment of environments.yaml that takes this build (trunk, matching tags). */
+  environments: z.array(name).optional(),
   image: z.object({ tag: z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/, 'expected an OCI tag'), repository: z.string().min(1).optional() }),
   chart: z.object({ version: z.string().min(1), repository: z.string().min(1).optional() }).optional(),
   build: z.object({ url: z.string().optional() }).optional(),
-  /** `branch`: the build's branch; one matching a preview environment's pattern releases into its preview instead. */
-  source: z.object({ repo: z.string(), commit: z.string(), branch: z.string().min(1).optional() }).optional(),
+  source: z.object({ repo: z.string(), commit: z.string(), branch: z.string().min(1).optional(), tag: z.string().min(1).optional(), build: z.number().int().positive().optional() }).optional(),
 });
 
 /**
  * Write-back: a build (or a person) sets a service's version in chosen
  * environments of a config repository — one commit, pushed without force,
  * retried on top of concurrent releases — and the controller is told.
+ * Without environments named, the build goes to every environment of
+ * `environments.yaml` that takes it.
  */
 export function releaseRoutes(app: FastifyInstance, context: AppContext): void {
   const repositories = new ConfigRepositories(context.configRepos.root);
@@ -46,11 +47,22 @@ export function releaseRoutes(app: FastifyInstance, context: AppContext): void {
       });
       if (preview) {
         context.logger.info({ service: input.service, preview: preview.preview, commit: preview.commit, by: user.login }, 'release written to preview');
+        await audited(request, 'release.write', { kind: 'service', id: input.service }, { environment: preview.preview, details: { commit: preview.commit ?? null, image: input.image, branch: input.source.branch } });
         return reply.status(preview.changed.length > 0 ? 201 : 200).send(preview);
       }
     }
-    if (input.environments.length === 0) throw new ConfigError('environments: name at least one environment (only a branch with a preview needs none)');
-    const remote = context.configRepos.resolve(input.configRepo);
+    if (input.environments === undefined || input.environments.length === 0) {
+      if (input.configRepo !== undefined && input.configRepo !== context.environments.configRepo) {
+        throw new ConfigError('environments: name them for a config repository other than the environments\' one');
+      }
+      const outcome = await context.environments.release(input.service, input, { login: user.login, email: user.email, role: user.role });
+      context.logger.info({ service: input.service, environments: outcome.environments, commit: outcome.commit, by: user.login }, 'release written');
+      for (const environment of outcome.environments) {
+        await audited(request, 'release.write', { kind: 'service', id: input.service }, { environment, details: { commit: outcome.commit ?? null, image: input.image, chart: input.chart ?? null, build: input.build ?? null } });
+      }
+      return reply.status(outcome.changed.length > 0 ? 201 : 200).send(outcome);
+    }
+    const remote = context.configRepos.resolve(input.configRepo ?? context.environments.configRepo);
     const result = await setVersion({
       repo: repositories.get(remote, { branch: input.branch }),
       service: input.service,
@@ -58,7 +70,7 @@ export function releaseRoutes(app: FastifyInstance, context: AppContext): void {
       image: input.image,
       chart: input.chart,
       build: input.build,
-      source: input.source,
+      source: input.source ? { repo: input.source.repo, commit: input.source.commit } : undefined,
     });
     context.logger.info({ service: input.service, environments: input.environments, commit: result.commit, by: user.login }, 'release written');
     for (const environment of input.environments) await audited(request, 'release.write', { kind: 'service', id: input.service }, { environment, details: { configRepo: input.configRepo, commit: result.commit ?? null, image: input.image ?? null, chart: input.chart ?? null, build: input.build ?? null } });

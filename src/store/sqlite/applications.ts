@@ -29,8 +29,8 @@ export class SqliteApplicationRepository implements ApplicationRepository {
     try {
       this.#db.run(
         `INSERT INTO applications (id, name, repo_url, path, revision, cluster_id, namespace, automated, prune,
-           self_heal, force, environment, service, ignore_differences, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+           self_heal, force, environment, service, managed_by, ignore_differences, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         [
           id,
           input.name,
@@ -45,6 +45,7 @@ export class SqliteApplicationRepository implements ApplicationRepository {
           flag(input.syncPolicy?.force),
           nullable(input.environment),
           nullable(input.service),
+          nullable(input.managedBy),
           ignoreDifferences,
           now,
           now,
@@ -134,5 +135,7 @@ function toApplication(row: Row): ApplicationRecord {
   if (environment !== undefined) record.environment = environment;
   const service = optText(row, 'service');
   if (service !== undefined) record.service = service;
+  const managedBy = optText(row, 'managed_by');
+  if (managedBy !== undefined) record.managedBy = managedBy;
   return record;
 }

@@ -407,6 +407,47 @@ export const migrations: readonly Migration[] = [
     `,
   },
   {
+    version: 7,
+    name: 'environments: generated applications, approvals and release records',
+    up: `
+      -- What generated an application (NULL: defined by hand); only that generator changes it.
+      ALTER TABLE applications ADD COLUMN managed_by TEXT;
+
+      CREATE TABLE approvals (
+        id TEXT PRIMARY KEY,
+        environment TEXT NOT NULL,
+        service TEXT NOT NULL,
+        version TEXT NOT NULL,
+        login TEXT NOT NULL,
+        role TEXT NOT NULL,
+        comment TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        UNIQUE (environment, service, version, login)
+      );
+
+      -- Append-only; seq orders releases recorded in the same millisecond.
+      CREATE TABLE releases (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        id TEXT NOT NULL UNIQUE,
+        service TEXT NOT NULL,
+        environment TEXT NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('deploy', 'rollback')),
+        version TEXT NOT NULL,
+        commits TEXT NOT NULL,
+        build TEXT,
+        approvers TEXT NOT NULL,
+        deployed_by TEXT NOT NULL,
+        deployed_at INTEGER NOT NULL,
+        config_revision TEXT NOT NULL,
+        rollback_target TEXT,
+        healthy INTEGER NOT NULL,
+        sync_id TEXT
+      );
+      CREATE INDEX releases_service ON releases (service, environment, seq);
+      CREATE INDEX releases_environment ON releases (environment, seq);
+    `,
+  },
+  {
     version: 8,
     name: 'preview environments',
     up: `

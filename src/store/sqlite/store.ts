@@ -1,6 +1,7 @@
 import type { Clock } from '../../core/index.ts';
 import type { SecretCipher } from '../secret-cipher.ts';
 import type { Store } from '../types.ts';
+import { SqliteApprovalRepository } from './approvals.ts';
 import { SqliteApplicationStatusRepository } from './application-status.ts';
 import { SqliteApplicationRepository } from './applications.ts';
 import { SqliteArtifactRepository } from './artifacts.ts';
@@ -16,6 +17,7 @@ import { SqliteLogRepository } from './logs.ts';
 import { SqliteNotificationDeliveryRepository } from './notification-deliveries.ts';
 import { SqliteNotificationTargetRepository } from './notification-targets.ts';
 import { SqlitePreviewRepository } from './previews.ts';
+import { SqliteReleaseRepository } from './releases.ts';
 import { SqliteRepoRepository } from './repos.ts';
 import { SqliteSecretRepository } from './secrets.ts';
 import { SqliteStageRepository } from './stages.ts';
@@ -49,6 +51,8 @@ export class SqliteStore implements Store {
   readonly notificationDeliveries: SqliteNotificationDeliveryRepository;
   readonly audit: SqliteAuditRepository;
   readonly previews: SqlitePreviewRepository;
+  readonly approvals: SqliteApprovalRepository;
+  readonly releases: SqliteReleaseRepository;
   readonly #db: Database;
 
   constructor(db: Database, clock: Clock, cipher: SecretCipher) {
@@ -75,6 +79,8 @@ export class SqliteStore implements Store {
     this.notificationDeliveries = new SqliteNotificationDeliveryRepository(db, clock);
     this.audit = new SqliteAuditRepository(db);
     this.previews = new SqlitePreviewRepository(db, clock);
+    this.approvals = new SqliteApprovalRepository(db, clock);
+    this.releases = new SqliteReleaseRepository(db, clock);
   }
 
   async close(): Promise<void> {
