@@ -12,6 +12,7 @@ import { registryRoutes } from './routes/registry.ts';
 import { releaseRoutes } from './routes/releases.ts';
 import { repoRoutes } from './routes/repos.ts';
 import { secretRoutes } from './routes/secrets.ts';
+import { uiRoutes } from './routes/ui.ts';
 import { userRoutes } from './routes/user.ts';
 
 /** The HTTP API: thin routes over the services in `context`. */
@@ -22,7 +23,7 @@ export function createApp(context: AppContext): FastifyInstance {
   app.setNotFoundHandler((request, reply) => {
     void reply.status(404).send({ error: 'not_found', message: `no route ${request.method} ${request.url.split('?')[0]}` });
   });
-  for (const routes of [healthRoutes, repoRoutes, secretRoutes, buildRoutes, logRoutes, userRoutes, gitRoutes, hookRoutes, registryRoutes, artifactRoutes, applicationRoutes, releaseRoutes]) {
+  for (const routes of [healthRoutes, repoRoutes, secretRoutes, buildRoutes, logRoutes, userRoutes, gitRoutes, hookRoutes, registryRoutes, artifactRoutes, applicationRoutes, releaseRoutes, uiRoutes]) {
     routes(app, context);
   }
   return app;

@@ -1,0 +1,45 @@
+import { useCallback, useEffect, useState } from 'react';
+import { ApiError, request, storedToken, storeToken } from './api.ts';
+import { Layout } from './components/layout.tsx';
+import { SessionContext, type User } from './session.tsx';
+import { SignIn } from './pages/sign-in.tsx';
+import { Pages } from './pages/index.tsx';
+
+/** Signs in with a stored token (or asks for one), then shows the pages. */
+export function App() {
+  const [user, setUser] = useState<User | null | undefined>(storedToken() ? undefined : null);
+  const [error, setError] = useState<unknown>();
+
+  const signIn = useCallback(async (token: string) => {
+    try {
+      const me = await request<User>('GET', '/api/user', undefined, token);
+      storeToken(token);
+      setError(undefined);
+      setUser(me);
+    } catch (caught) {
+      storeToken(null);
+      setUser(null);
+      setError(caught instanceof ApiError && caught.status === 401 ? new Error('That token is not valid (unknown, revoked or expired).') : caught);
+    }
+  }, []);
+
+  useEffect(() => {
+    const token = storedToken();
+    if (token) void signIn(token);
+  }, [signIn]);
+
+  const signOut = useCallback(() => {
+    storeToken(null);
+    setUser(null);
+  }, []);
+
+  if (user === undefined) return <p className="muted" role="status">Signing in…</p>;
+  if (user === null) return <SignIn onSignIn={signIn} error={error} />;
+  return (
+    <SessionContext.Provider value={{ user, signOut }}>
+      <Layout>
+        <Pages />
+      </Layout>
+    </SessionContext.Provider>
+  );
+}

@@ -1,0 +1,50 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { get } from '../api.ts';
+
+export interface Loaded<T> {
+  data: T | undefined;
+  error: unknown;
+  loading: boolean;
+  reload(): void;
+}
+
+/**
+ * GETs `path` (null: nothing yet) and, with `pollMs`, again while `keepPolling`
+ * says so for the latest answer; a failed poll keeps the last data.
+ */
+export function useApi<T>(path: string | null, options: { pollMs?: number; keepPolling?: (data: T) => boolean } = {}): Loaded<T> {
+  const [data, setData] = useState<T>();
+  const [error, setError] = useState<unknown>();
+  const [loading, setLoading] = useState(path !== null);
+  const [generation, setGeneration] = useState(0);
+  const keepPolling = useRef(options.keepPolling);
+  keepPolling.current = options.keepPolling;
+
+  useEffect(() => {
+    if (path === null) return;
+    let live = true;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const load = async () => {
+      try {
+        const answer = await get<T>(path);
+        if (!live) return;
+        setData(answer);
+        setError(undefined);
+        if (options.pollMs && (keepPolling.current?.(answer) ?? true)) timer = setTimeout(load, options.pollMs);
+      } catch (caught) {
+        if (live) setError(caught);
+      } finally {
+        if (live) setLoading(false);
+      }
+    };
+    setLoading(true);
+    void load();
+    return () => {
+      live = false;
+      clearTimeout(timer);
+    };
+  }, [path, generation, options.pollMs]);
+
+  const reload = useCallback(() => setGeneration((g) => g + 1), []);
+  return { data, error, loading, reload };
+}

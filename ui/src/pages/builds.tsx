@@ -1,0 +1,100 @@
+import { useState } from 'react';
+import { query } from '../api.ts';
+import { Loaded, Status } from '../components/feedback.tsx';
+import { useApi } from '../components/use-api.ts';
+import { ago, duration, firstLine, shortSha } from '../format.ts';
+import { href, navigate } from '../router.ts';
+import type { Build } from '../types.ts';
+
+const statuses = ['pending', 'running', 'success', 'failure', 'error', 'killed', 'skipped'];
+
+export function buildDuration(build: Build, now = Date.now()): number | undefined {
+  if (!build.startedAt) return undefined;
+  return (build.finishedAt ?? now) - build.startedAt;
+}
+
+/** A repository's builds, newest first, filtered by branch and status (kept in the URL). */
+export function Builds({ repo, branch, status }: { repo: string; branch: string; status: string }) {
+  const [branchInput, setBranchInput] = useState(branch);
+  const builds = useApi<Build[]>(`/api/repos/${repo}/builds${query({ branch, status, limit: 50 })}`, { pollMs: 3000 });
+  const [namespace = '', name = ''] = repo.split('/');
+  const filter = (next: { branch?: string; status?: string }) => {
+    const q = query({ branch: next.branch ?? branch, status: next.status ?? status });
+    navigate(`${href('repos', namespace, name)}${q}`);
+  };
+  return (
+    <>
+      <h1>
+        <a href={href('repos')}>Repositories</a> / {repo}
+      </h1>
+      <form
+        className="filters"
+        role="search"
+        aria-label="Filter builds"
+        onSubmit={(event) => {
+          event.preventDefault();
+          filter({ branch: branchInput.trim() });
+        }}
+      >
+        <label className="field inline">
+          Branch
+          <input value={branchInput} onChange={(event) => setBranchInput(event.target.value)} placeholder="any" />
+        </label>
+        <label className="field inline">
+          Status
+          <select value={status} onChange={(event) => filter({ status: event.target.value })}>
+            <option value="">any</option>
+            {statuses.map((s) => (
+              <option key={s} value={s}>
+                {s}
+              </option>
+            ))}
+          </select>
+        </label>
+        <button type="submit">Filter</button>
+      </form>
+      <Loaded {...builds}>
+        {(list) =>
+          list.length === 0 ? (
+            <p className="muted">No builds{branch || status ? ' match these filters' : ' yet'}.</p>
+          ) : (
+            <table className="list" aria-label="Builds">
+              <thead>
+                <tr>
+                  <th scope="col">Build</th>
+                  <th scope="col">Status</th>
+                  <th scope="col">Branch</th>
+                  <th scope="col">Event</th>
+                  <th scope="col">Commit</th>
+                  <th scope="col">Author</th>
+                  <th scope="col">Duration</th>
+                  <th scope="col">Started</th>
+                </tr>
+              </thead>
+              <tbody>
+                {list.map((build) => (
+                  <tr key={build.number}>
+                    <td data-label="Build">
+                      <a href={href('repos', namespace, name, 'builds', build.number)}>#{build.number}</a>
+                    </td>
+                    <td data-label="Status">
+                      <Status value={build.status} />
+                    </td>
+                    <td data-label="Branch">{build.branch}</td>
+                    <td data-label="Event">{build.event}</td>
+                    <td data-label="Commit" className="message">
+                      <code>{shortSha(build.commitSha)}</code> {firstLine(build.message)}
+                    </td>
+                    <td data-label="Author">{build.authorLogin || build.authorName || build.trigger}</td>
+                    <td data-label="Duration">{duration(buildDuration(build))}</td>
+                    <td data-label="Started">{ago(build.startedAt ?? build.createdAt)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )
+        }
+      </Loaded>
+    </>
+  );
+}
