@@ -141,6 +141,7 @@ describe('web UI', { skip }, () => {
     const page = await open('admin', '#/repos/acme/shop/builds/1');
     const log = page.getByRole('log', { name: 'greet output' });
     await log.getByText('waiting for go', { exact: true }).waitFor();
+    await screenshot(page, 'build-live');
     // Still running: the rest can only arrive over the live stream.
     assert.equal(await log.getByText('released', { exact: true }).count(), 0);
     assert.match((await page.getByRole('button', { name: /^greet: running/ }).textContent()) ?? '', /greet/);
@@ -239,12 +240,17 @@ describe('web UI', { skip }, () => {
 
     config.commit({ 'web/cm.yaml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: web\ndata:\n  colour: red\n' }, 'web v2');
     config.git('push', '-q', 'origin', 'main');
+    // The push reaches the controller: the page shows the object's desired-vs-live diff.
+    await page.getByText('Diff of ConfigMap/web (live → desired)').click();
+    const diff = page.getByLabel('Diff of ConfigMap/web', { exact: true });
+    await diff.locator('.del', { hasText: 'colour: blue' }).waitFor();
+    await diff.locator('.add', { hasText: 'colour: red' }).waitFor();
+    await screenshot(page, 'application');
     await page.getByRole('button', { name: 'Sync', exact: true }).click();
     await page.getByRole('dialog', { name: 'Confirm: Sync' }).getByRole('button', { name: 'Confirm sync' }).click();
     const colour = async () => ((await fake.object({ apiVersion: 'v1', kind: 'ConfigMap', namespace: 'default', name: 'web' })) as { data: { colour: string } } | undefined)?.data.colour;
     await waitFor(async () => (await colour()) === 'red', 'web v2 applied');
     await page.getByRole('table', { name: 'Sync history' }).getByRole('row').nth(2).waitFor();
-    await screenshot(page, 'application');
 
     await page.getByRole('button', { name: 'Roll back' }).click();
     const dialog = page.getByRole('dialog', { name: 'Confirm: Roll back' });

@@ -1,35 +1,11 @@
-export interface DagNode {
-  id: string;
-  label: string;
-  status: string;
-  dependsOn: string[];
-  detail?: string;
-}
+import { layers, type DagNode } from './dag-layout.ts';
+
+export type { DagNode };
 
 const width = 168;
 const height = 40;
 const gapX = 44;
 const gapY = 14;
-
-/** Column of each node: one past its deepest dependency (unknown or cyclic dependencies count as none). */
-export function layers(nodes: readonly DagNode[]): Map<string, number> {
-  const byId = new Map(nodes.map((node) => [node.id, node]));
-  const layer = new Map<string, number>();
-  const visiting = new Set<string>();
-  const depth = (id: string): number => {
-    const known = layer.get(id);
-    if (known !== undefined) return known;
-    if (visiting.has(id)) return 0;
-    visiting.add(id);
-    const node = byId.get(id);
-    const value = node ? Math.max(-1, ...node.dependsOn.filter((d) => byId.has(d)).map(depth)) + 1 : 0;
-    visiting.delete(id);
-    layer.set(id, value);
-    return value;
-  };
-  for (const node of nodes) depth(node.id);
-  return layer;
-}
 
 /** A DAG of steps (or stages) laid out in columns, edges drawn in SVG, nodes as buttons. */
 export function Dag({ nodes, selected, onSelect, label }: { nodes: DagNode[]; selected?: string; onSelect(id: string): void; label: string }) {
