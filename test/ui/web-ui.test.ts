@@ -185,6 +185,7 @@ describe('web UI', { skip }, () => {
       const rowText = (await row.textContent()) ?? '';
       for (const expected of ['failure', 'main', 'custom', 'Add the pipeline', 'Ada Lovelace']) assert.ok(rowText.includes(expected), `${expected} in ${rowText}`);
       assert.doesNotMatch(rowText, /with a failing check/, 'only the first line of the message');
+      assert.equal(await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Audit' }).count(), 0, 'viewers do not see the audit log');
       const overflow = await page.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth');
       assert.ok(overflow <= 0, `${name}: the page scrolls sideways by ${overflow}px`);
       await screenshot(page, name);
@@ -285,6 +286,7 @@ describe('web UI', { skip }, () => {
 
   it('renders every page, saying so where this server lacks the feature', async () => {
     const page = await open('admin', '#/environments');
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Audit' }).waitFor();
     for (const [path, heading] of [
       ['environments', 'Environments'],
       ['previews', 'Previews'],

@@ -17,9 +17,11 @@ export function App() {
       setError(undefined);
       setUser(me);
     } catch (caught) {
-      storeToken(null);
+      const refused = caught instanceof ApiError && caught.status === 401;
+      // Forget the token only when the server refuses it, not when it cannot be reached.
+      if (refused) storeToken(null);
       setUser(null);
-      setError(caught instanceof ApiError && caught.status === 401 ? new Error('That token is not valid (unknown, revoked or expired).') : caught);
+      setError(refused ? new Error('That token is not valid (unknown, revoked or expired).') : caught);
     }
   }, []);
 

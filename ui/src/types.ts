@@ -1,77 +1,18 @@
 /** Shapes of the API's answers the UI reads (see src/store/records.ts and the environments contract). */
 
-export type BuildStatus = 'pending' | 'running' | 'success' | 'failure' | 'error' | 'killed' | 'skipped';
-export type StepStatus = BuildStatus | 'waiting';
+import type { ApplicationRecord, ApplicationStatusRecord, BuildRecord, RepoRecord, StageRecord, StepRecord } from '../../src/store/records.ts';
 
-export interface Repo {
-  id: string;
-  slug: string;
-  namespace: string;
-  name: string;
-  defaultBranch: string;
-  provider: string;
-  cloneUrl: string;
-  httpUrl?: string;
-  visibility: string;
-  trusted: boolean;
-  configPath: string;
-}
+/** The API's records as JSON answers carry them (types only: the UI shares no code with the server). */
+export type { BuildStatus, StepStatus, LogLine, SyncRecord, SecretRecord, TokenRecord, ClusterRecord, UserRecord } from '../../src/store/records.ts';
 
-export interface Build {
-  number: number;
-  status: BuildStatus;
-  event: string;
-  branch: string;
-  ref: string;
-  commitSha: string;
-  message: string;
-  authorName: string;
-  authorLogin: string;
-  trigger: string;
-  error?: string;
-  parentNumber?: number;
-  createdAt: number;
-  startedAt?: number;
-  finishedAt?: number;
-}
-
-export interface Step {
-  id: string;
-  number: number;
-  name: string;
-  status: StepStatus;
-  exitCode?: number;
-  error?: string;
-  detached: boolean;
-  errorIgnored: boolean;
-  startedAt?: number;
-  finishedAt?: number;
-}
-
-export interface Stage {
-  id: string;
-  number: number;
-  name: string;
-  type: string;
-  status: StepStatus;
-  dependsOn: string[];
-  plan: unknown;
-  error?: string;
-  machine?: string;
-  startedAt?: number;
-  finishedAt?: number;
-  steps: Step[];
-}
+export type Build = BuildRecord;
+export type Step = StepRecord;
+export type Stage = StageRecord & { steps: StepRecord[] };
+export type Repo = RepoRecord & { httpUrl?: string };
 
 export interface BuildDetail {
   build: Build;
   stages: Stage[];
-}
-
-export interface LogLine {
-  pos: number;
-  time: number;
-  out: string;
 }
 
 export const finished = (status: string) => ['success', 'failure', 'error', 'killed', 'skipped'].includes(status);
@@ -157,32 +98,9 @@ export interface ResourceStatus {
   diff?: string;
 }
 
-export interface Application {
-  id: string;
-  name: string;
-  cluster: string;
-  source: { repoUrl: string; path: string; revision: string };
-  destination: { namespace: string };
-  syncPolicy: { automated?: boolean; prune?: boolean; selfHeal?: boolean };
-  environment?: string;
-  service?: string;
-  status?: { syncStatus: string; health: string; revision?: string; observedAt: number; message?: string };
-}
+/** An application as `GET /api/applications` answers: with its cluster's name and last observed status. */
+export type Application = ApplicationRecord & { cluster: string; status?: Omit<ApplicationStatusRecord, 'resources'> };
 
 export interface ApplicationDetail extends Application {
   resources: ResourceStatus[];
-}
-
-export interface SyncRecord {
-  id: string;
-  number: number;
-  revision: string;
-  status: string;
-  phase: string;
-  dryRun: boolean;
-  triggeredBy: string;
-  reason?: string;
-  message?: string;
-  createdAt: number;
-  finishedAt?: number;
 }

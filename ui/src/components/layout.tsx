@@ -1,14 +1,14 @@
 import type { ReactNode } from 'react';
 import { href, useRoute } from '../router.ts';
-import { useSession } from '../session.tsx';
+import { allowed, useSession } from '../session.tsx';
 
-const sections: { path: string; label: string }[] = [
+const sections: { path: string; label: string; needs?: string }[] = [
   { path: 'repos', label: 'Builds' },
   { path: 'environments', label: 'Environments' },
   { path: 'applications', label: 'Applications' },
   { path: 'previews', label: 'Previews' },
   { path: 'metrics', label: 'Metrics' },
-  { path: 'audit', label: 'Audit' },
+  { path: 'audit', label: 'Audit', needs: 'audit.read' },
   { path: 'settings', label: 'Settings' },
 ];
 
@@ -23,7 +23,9 @@ export function Layout({ children }: { children: ReactNode }) {
           Trunkline
         </a>
         <nav aria-label="Main">
-          {sections.map((section) => (
+          {sections
+            .filter((section) => !section.needs || allowed(user, section.needs))
+            .map((section) => (
             <a key={section.path} href={href(section.path)} aria-current={current === section.path ? 'page' : undefined}>
               {section.label}
             </a>

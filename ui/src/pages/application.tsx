@@ -3,6 +3,7 @@ import { isNotAvailable, post, query } from '../api.ts';
 import { ConfirmButton } from '../components/confirm.tsx';
 import { Diff } from '../components/diff.tsx';
 import { ErrorBox, Loaded, Status } from '../components/feedback.tsx';
+import { DataTable } from '../components/table.tsx';
 import { useApi } from '../components/use-api.ts';
 import { ago, dateTime, duration, shortSha } from '../format.ts';
 import { href } from '../router.ts';
@@ -237,36 +238,21 @@ export function ApplicationPage({ name }: { name: string }) {
           list.length === 0 ? (
             <p className="muted">No syncs yet.</p>
           ) : (
-            <table className="list" aria-label="Sync history">
-              <thead>
-                <tr>
-                  <th scope="col">Sync</th>
-                  <th scope="col">Status</th>
-                  <th scope="col">Revision</th>
-                  <th scope="col">By</th>
-                  <th scope="col">When</th>
-                  <th scope="col">Took</th>
-                  <th scope="col">Message</th>
-                </tr>
-              </thead>
-              <tbody>
-                {list.map((s) => (
-                  <tr key={s.id}>
-                    <td data-label="Sync">#{s.number}{s.dryRun ? ' (dry run)' : ''}</td>
-                    <td data-label="Status">
-                      <Status value={s.status} />
-                    </td>
-                    <td data-label="Revision">
-                      <code>{shortSha(s.revision)}</code>
-                    </td>
-                    <td data-label="By">{s.triggeredBy}</td>
-                    <td data-label="When">{ago(s.createdAt)}</td>
-                    <td data-label="Took">{s.finishedAt ? duration(s.finishedAt - s.createdAt) : s.phase}</td>
-                    <td data-label="Message">{s.message ?? s.reason ?? ''}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+            <DataTable
+              label="Sync history"
+              columns={['Sync', 'Status', 'Revision', 'By', 'When', 'Took', 'Message']}
+              rows={list}
+              rowKey={(s) => s.id}
+              cells={(s) => [
+                `#${s.number}${s.dryRun ? ' (dry run)' : ''}`,
+                <Status value={s.status} />,
+                <code>{shortSha(s.revision)}</code>,
+                s.triggeredBy,
+                ago(s.createdAt),
+                s.finishedAt ? duration(s.finishedAt - s.createdAt) : s.phase,
+                s.message ?? s.reason ?? '',
+              ]}
+            />
           )
         }
       </Loaded>
@@ -283,33 +269,20 @@ export function ApplicationPage({ name }: { name: string }) {
 export function ReleaseTable({ releases }: { releases: ReleaseRecord[] }) {
   if (releases.length === 0) return <p className="muted">No releases recorded.</p>;
   return (
-    <table className="list" aria-label="Releases">
-      <thead>
-        <tr>
-          <th scope="col">Version</th>
-          <th scope="col">Environment</th>
-          <th scope="col">Kind</th>
-          <th scope="col">Deployed</th>
-          <th scope="col">Approvers</th>
-          <th scope="col">Commits</th>
-          <th scope="col">Healthy</th>
-        </tr>
-      </thead>
-      <tbody>
-        {releases.map((r) => (
-          <tr key={r.id}>
-            <td data-label="Version">{r.version.imageTag ?? r.version.chartVersion ?? shortSha(r.configRevision)}</td>
-            <td data-label="Environment">{r.environment}</td>
-            <td data-label="Kind">{r.kind}</td>
-            <td data-label="Deployed">
-              {r.deployedBy}, {dateTime(r.deployedAt)}
-            </td>
-            <td data-label="Approvers">{r.approvers.map((a) => a.login).join(', ') || '–'}</td>
-            <td data-label="Commits">{r.commits.length}</td>
-            <td data-label="Healthy">{r.healthy ? 'yes' : 'no'}</td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+    <DataTable
+      label="Releases"
+      columns={['Version', 'Environment', 'Kind', 'Deployed', 'Approvers', 'Commits', 'Healthy']}
+      rows={releases}
+      rowKey={(r) => r.id}
+      cells={(r) => [
+        r.version.imageTag ?? r.version.chartVersion ?? shortSha(r.configRevision),
+        r.environment,
+        r.kind,
+        `${r.deployedBy}, ${dateTime(r.deployedAt)}`,
+        r.approvers.map((a) => a.login).join(', ') || '–',
+        r.commits.length,
+        r.healthy ? 'yes' : 'no',
+      ]}
+    />
   );
 }

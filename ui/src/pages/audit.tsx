@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { get, query } from '../api.ts';
 import { ErrorBox, Loaded } from '../components/feedback.tsx';
+import { DataTable } from '../components/table.tsx';
 import { useApi } from '../components/use-api.ts';
 import { dateTime } from '../format.ts';
 import type { ReleaseRecord } from '../types.ts';
@@ -96,36 +97,21 @@ export function Audit() {
       <Loaded {...page}>
         {() => (
           <>
-            <table className="list" aria-label="Audit log">
-              <thead>
-                <tr>
-                  <th scope="col">#</th>
-                  <th scope="col">When</th>
-                  <th scope="col">Who</th>
-                  <th scope="col">What</th>
-                  <th scope="col">Target</th>
-                  <th scope="col">Environment</th>
-                  <th scope="col">Outcome</th>
-                </tr>
-              </thead>
-              <tbody>
-                {entries.map((e) => (
-                  <tr key={e.seq}>
-                    <td data-label="#">{e.seq}</td>
-                    <td data-label="When">{dateTime(e.at)}</td>
-                    <td data-label="Who">{e.actor}</td>
-                    <td data-label="What">{e.action}</td>
-                    <td data-label="Target">
-                      {e.target.kind} {e.target.id}
-                    </td>
-                    <td data-label="Environment">{e.environment ?? '–'}</td>
-                    <td data-label="Outcome" title={JSON.stringify(e.details)}>
-                      {e.outcome}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+            <DataTable
+              label="Audit log"
+              columns={['#', 'When', 'Who', 'What', 'Target', 'Environment', 'Outcome']}
+              rows={entries}
+              rowKey={(e) => e.seq}
+              cells={(e) => [
+                e.seq,
+                dateTime(e.at),
+                e.actor,
+                e.action,
+                `${e.target.kind} ${e.target.id}`,
+                e.environment ?? '–',
+                <span title={JSON.stringify(e.details)}>{e.outcome}</span>,
+              ]}
+            />
             {entries.length === 0 && <p className="muted">No entries match.</p>}
             {next && (
               <button

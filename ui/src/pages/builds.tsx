@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { query } from '../api.ts';
 import { Loaded, Status } from '../components/feedback.tsx';
+import { DataTable } from '../components/table.tsx';
 import { useApi } from '../components/use-api.ts';
 import { ago, duration, firstLine, shortSha } from '../format.ts';
 import { href, navigate } from '../router.ts';
@@ -58,40 +59,25 @@ export function Builds({ repo, branch, status }: { repo: string; branch: string;
           list.length === 0 ? (
             <p className="muted">No builds{branch || status ? ' match these filters' : ' yet'}.</p>
           ) : (
-            <table className="list" aria-label="Builds">
-              <thead>
-                <tr>
-                  <th scope="col">Build</th>
-                  <th scope="col">Status</th>
-                  <th scope="col">Branch</th>
-                  <th scope="col">Event</th>
-                  <th scope="col">Commit</th>
-                  <th scope="col">Author</th>
-                  <th scope="col">Duration</th>
-                  <th scope="col">Started</th>
-                </tr>
-              </thead>
-              <tbody>
-                {list.map((build) => (
-                  <tr key={build.number}>
-                    <td data-label="Build">
-                      <a href={href('repos', namespace, name, 'builds', build.number)}>#{build.number}</a>
-                    </td>
-                    <td data-label="Status">
-                      <Status value={build.status} />
-                    </td>
-                    <td data-label="Branch">{build.branch}</td>
-                    <td data-label="Event">{build.event}</td>
-                    <td data-label="Commit" className="message">
-                      <code>{shortSha(build.commitSha)}</code> {firstLine(build.message)}
-                    </td>
-                    <td data-label="Author">{build.authorLogin || build.authorName || build.trigger}</td>
-                    <td data-label="Duration">{duration(buildDuration(build))}</td>
-                    <td data-label="Started">{ago(build.startedAt ?? build.createdAt)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+            <DataTable
+              label="Builds"
+              columns={['Build', 'Status', 'Branch', 'Event', 'Commit', 'Author', 'Duration', 'Started']}
+              cellClass={{ Commit: 'message' }}
+              rows={list}
+              rowKey={(build) => build.number}
+              cells={(build) => [
+                <a href={href('repos', namespace, name, 'builds', build.number)}>#{build.number}</a>,
+                <Status value={build.status} />,
+                build.branch,
+                build.event,
+                <>
+                  <code>{shortSha(build.commitSha)}</code> {firstLine(build.message)}
+                </>,
+                build.authorLogin || build.authorName || build.trigger,
+                duration(buildDuration(build)),
+                ago(build.startedAt ?? build.createdAt),
+              ]}
+            />
           )
         }
       </Loaded>

@@ -5,7 +5,7 @@ import { ErrorBox, Loaded } from '../components/feedback.tsx';
 import { useApi } from '../components/use-api.ts';
 import { ago, dateTime } from '../format.ts';
 import { useCan, useSession } from '../session.tsx';
-import type { Repo } from '../types.ts';
+import type { ClusterRecord, Repo, SecretRecord, TokenRecord, UserRecord } from '../types.ts';
 
 /** A form that runs `action` on submit and shows its error; clears via `onDone`. */
 function ActionForm({ label, action, children }: { label: string; action(): Promise<unknown>; children: ReactNode }) {
@@ -91,7 +91,7 @@ function Secrets() {
   const repos = useApi<Repo[]>('/api/repos');
   const [repo, setRepo] = useState('');
   const slug = repo || repos.data?.[0]?.slug || '';
-  const secrets = useApi<{ name: string; allowPullRequest: boolean; updatedAt: number }[]>(slug ? `/api/repos/${slug}/secrets` : null);
+  const secrets = useApi<SecretRecord[]>(slug ? `/api/repos/${slug}/secrets` : null);
   const [form, setForm] = useState({ name: '', value: '', allowPullRequest: false });
   return (
     <section aria-labelledby="settings-secrets">
@@ -152,8 +152,8 @@ function Secrets() {
 function Tokens() {
   const { user } = useSession();
   const can = useCan();
-  const tokens = useApi<{ id: string; name: string; createdAt: number; lastUsedAt?: number; expiresAt?: number }[]>('/api/user/tokens');
-  const users = useApi<{ id: string; login: string; role: string }[]>(can('user.manage') ? '/api/users' : null);
+  const tokens = useApi<TokenRecord[]>('/api/user/tokens');
+  const users = useApi<UserRecord[]>(can('user.manage') ? '/api/users' : null);
   const [name, setName] = useState('');
   const [days, setDays] = useState('');
   const [created, setCreated] = useState<string>();
@@ -245,7 +245,7 @@ function Tokens() {
 
 function Clusters() {
   const can = useCan();
-  const clusters = useApi<{ id: string; name: string; server: string; inCluster: boolean }[]>('/api/clusters');
+  const clusters = useApi<ClusterRecord[]>('/api/clusters');
   const [form, setForm] = useState({ name: '', kubeconfig: '' });
   return (
     <section aria-labelledby="settings-clusters">
