@@ -32,6 +32,7 @@ export function uiRoutes(app: FastifyInstance, { logger }: AppContext, dist: str
     if (!existsSync(`${dist}index.html`)) {
       return reply.status(503).type('text/plain').send('The web UI is not built: run `npm run ui:build` (or `npm ci`), then reload.\n');
     }
-    return reply.header('cache-control', 'no-cache').sendFile('index.html', dist);
+    // Never cached, so a new build's asset names are picked up at once.
+    return reply.header('cache-control', 'no-cache').sendFile('index.html', dist, { cacheControl: false });
   });
 }
