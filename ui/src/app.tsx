@@ -10,25 +10,29 @@ export function App() {
   const [user, setUser] = useState<User | null | undefined>(storedToken() ? undefined : null);
   const [error, setError] = useState<unknown>();
 
-  const signIn = useCallback(async (token: string) => {
-    try {
-      const me = await request<User>('GET', '/api/user', undefined, token);
-      storeToken(token);
-      setError(undefined);
-      setUser(me);
-    } catch (caught) {
-      const refused = caught instanceof ApiError && caught.status === 401;
-      // Forget the token only when the server refuses it, not when it cannot be reached.
-      if (refused) storeToken(null);
-      setUser(null);
-      setError(refused ? new Error('That token is not valid (unknown, revoked or expired).') : caught);
-    }
+  const fail = useCallback((caught: unknown) => {
+    const refused = caught instanceof ApiError && caught.status === 401;
+    // Forget the token only when the server refuses it, not when it cannot be reached.
+    if (refused) storeToken(null);
+    setUser(null);
+    setError(refused ? new Error('That token is not valid (unknown, revoked or expired).') : caught);
   }, []);
 
+  const signIn = useCallback(
+    (token: string) =>
+      request<User>('GET', '/api/user', undefined, token).then((me) => {
+        storeToken(token);
+        setError(undefined);
+        setUser(me);
+      }, fail),
+    [fail],
+  );
+
+  // A token kept from an earlier visit signs in by itself.
   useEffect(() => {
     const token = storedToken();
-    if (token) void signIn(token);
-  }, [signIn]);
+    if (token) request<User>('GET', '/api/user', undefined, token).then(setUser, fail);
+  }, [fail]);
 
   const signOut = useCallback(() => {
     storeToken(null);

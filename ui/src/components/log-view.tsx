@@ -47,9 +47,8 @@ export function LogView({ url, stepLabel }: { url: string; stepLabel: string }) 
   const [current, setCurrent] = useState(0);
   const box = useRef<HTMLDivElement>(null);
 
+  // One stream per mounted view: give the view a new `key` for another step.
   useEffect(() => {
-    setLines([]);
-    setEnded(false);
     let style: AnsiStyle = {};
     let next = 0;
     let pending: Line[] = [];

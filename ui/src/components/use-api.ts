@@ -15,10 +15,14 @@ export interface Loaded<T> {
 export function useApi<T>(path: string | null, options: { pollMs?: number; keepPolling?: (data: T) => boolean } = {}): Loaded<T> {
   const [data, setData] = useState<T>();
   const [error, setError] = useState<unknown>();
-  const [loading, setLoading] = useState(path !== null);
   const [generation, setGeneration] = useState(0);
+  /** Which request (generation and path) last settled: loading until the current one has. */
+  const key = path === null ? null : `${generation} ${path}`;
+  const [settled, setSettled] = useState<string | null>(null);
   const keepPolling = useRef(options.keepPolling);
-  keepPolling.current = options.keepPolling;
+  useEffect(() => {
+    keepPolling.current = options.keepPolling;
+  });
 
   useEffect(() => {
     if (path === null) return;
@@ -34,17 +38,16 @@ export function useApi<T>(path: string | null, options: { pollMs?: number; keepP
       } catch (caught) {
         if (live) setError(caught);
       } finally {
-        if (live) setLoading(false);
+        if (live) setSettled(key);
       }
     };
-    setLoading(true);
     void load();
     return () => {
       live = false;
       clearTimeout(timer);
     };
-  }, [path, generation, options.pollMs]);
+  }, [path, key, options.pollMs]);
 
   const reload = useCallback(() => setGeneration((g) => g + 1), []);
-  return { data, error, loading, reload };
+  return { data, error, loading: key !== null && settled !== key, reload };
 }
