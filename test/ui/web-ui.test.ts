@@ -173,6 +173,10 @@ describe('web UI', { skip }, () => {
     await page.getByRole('log', { name: 'check output' }).getByText('checking', { exact: true }).waitFor();
     assert.equal(await page.getByTitle('build: failure').count(), 1);
     await screenshot(page, 'build');
+    await page.setViewportSize(phone);
+    await page.getByRole('log', { name: 'check output' }).getByText('checking', { exact: true }).waitFor();
+    const overflow = await page.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth');
+    assert.ok(overflow <= 0, `the build page scrolls sideways on a phone by ${overflow}px`);
     await page.context().close();
   });
 

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { get } from '../api.ts';
+import { get, isNotAvailable } from '../api.ts';
 
 export interface Loaded<T> {
   data: T | undefined;
@@ -36,7 +36,10 @@ export function useApi<T>(path: string | null, options: { pollMs?: number; keepP
         setError(undefined);
         if (options.pollMs && (keepPolling.current?.(answer) ?? true)) timer = setTimeout(load, options.pollMs);
       } catch (caught) {
-        if (live) setError(caught);
+        if (!live) return;
+        setError(caught);
+        // A passing outage does not stop the polling; a feature the server lacks does.
+        if (options.pollMs && !isNotAvailable(caught)) timer = setTimeout(load, options.pollMs * 2);
       } finally {
         if (live) setSettled(key);
       }
