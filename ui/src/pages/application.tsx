@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { isNotAvailable, post, query } from '../api.ts';
 import { ConfirmButton } from '../components/confirm.tsx';
 import { Diff } from '../components/diff.tsx';
+import { Facts } from '../components/facts.tsx';
 import { ErrorBox, Loaded, Status } from '../components/feedback.tsx';
 import { DataTable } from '../components/table.tsx';
 import { useApi } from '../components/use-api.ts';
@@ -185,46 +186,17 @@ export function ApplicationPage({ name }: { name: string }) {
       <Loaded {...detail}>
         {(a) => (
           <>
-            <dl className="facts">
-              <div>
-                <dt>Sync</dt>
-                <dd>
-                  <Status value={a.status?.syncStatus ?? 'Unknown'} label="sync" />
-                </dd>
-              </div>
-              <div>
-                <dt>Health</dt>
-                <dd>
-                  <Status value={a.status?.health ?? 'Unknown'} label="health" />
-                </dd>
-              </div>
-              <div>
-                <dt>Service</dt>
-                <dd>{a.service ?? '–'}</dd>
-              </div>
-              <div>
-                <dt>Environment</dt>
-                <dd>{a.environment ?? '–'}</dd>
-              </div>
-              <div>
-                <dt>Destination</dt>
-                <dd>
-                  {a.cluster} / {a.destination.namespace}
-                </dd>
-              </div>
-              <div>
-                <dt>Source</dt>
-                <dd>
-                  {a.source.repoUrl} {a.source.path && `/${a.source.path}`} @ {a.source.revision}
-                </dd>
-              </div>
-              <div>
-                <dt>Revision</dt>
-                <dd>
-                  <code>{shortSha(a.status?.revision)}</code>
-                </dd>
-              </div>
-            </dl>
+            <Facts
+              items={[
+                ['Sync', <Status value={a.status?.syncStatus ?? 'Unknown'} label="sync" />],
+                ['Health', <Status value={a.status?.health ?? 'Unknown'} label="health" />],
+                ['Service', a.service ?? '–'],
+                ['Environment', a.environment ?? '–'],
+                ['Destination', `${a.cluster} / ${a.destination.namespace}`],
+                ['Source', `${a.source.repoUrl}${a.source.path ? ` /${a.source.path}` : ''} @ ${a.source.revision}`],
+                ['Revision', <code>{shortSha(a.status?.revision)}</code>],
+              ]}
+            />
             {a.status?.message && <p className="muted">{a.status.message}</p>}
             <Actions app={a} syncs={syncs.data ?? []} releases={releases.data ?? []} onChanged={reload} />
             <h2>Objects</h2>

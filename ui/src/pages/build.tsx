@@ -1,7 +1,8 @@
-import { useState } from 'react';
+import { useState, type ReactNode } from 'react';
 import { post } from '../api.ts';
 import { ConfirmButton } from '../components/confirm.tsx';
 import { Dag, type DagNode } from '../components/dag.tsx';
+import { Facts } from '../components/facts.tsx';
 import { ErrorBox, Loaded, Status } from '../components/feedback.tsx';
 import { LogView } from '../components/log-view.tsx';
 import { useApi } from '../components/use-api.ts';
@@ -98,48 +99,23 @@ function BuildHeader({ repo, build, onChanged }: { repo: string; build: Build; o
   const done = finished(build.status);
   return (
     <div className="build-head">
-      <dl className="facts">
-        <div>
-          <dt>Status</dt>
-          <dd>
-            <Status value={build.status} label="build" />
-          </dd>
-        </div>
-        <div>
-          <dt>Branch</dt>
-          <dd>{build.branch}</dd>
-        </div>
-        <div>
-          <dt>Event</dt>
-          <dd>{build.event}</dd>
-        </div>
-        <div>
-          <dt>Commit</dt>
-          <dd>
-            <code>{shortSha(build.commitSha)}</code> {build.message.split('\n', 1)[0]}
-          </dd>
-        </div>
-        <div>
-          <dt>Author</dt>
-          <dd>{build.authorLogin || build.authorName || build.trigger}</dd>
-        </div>
-        <div>
-          <dt>Duration</dt>
-          <dd>{duration(buildDuration(build))}</dd>
-        </div>
-        <div>
-          <dt>Started</dt>
-          <dd>{ago(build.startedAt ?? build.createdAt)}</dd>
-        </div>
-        {build.parentNumber && (
-          <div>
-            <dt>Restart of</dt>
-            <dd>
-              <a href={href('repos', namespace, name, 'builds', build.parentNumber)}>#{build.parentNumber}</a>
-            </dd>
-          </div>
-        )}
-      </dl>
+      <Facts
+        items={[
+          ['Status', <Status value={build.status} label="build" />],
+          ['Branch', build.branch],
+          ['Event', build.event],
+          [
+            'Commit',
+            <>
+              <code>{shortSha(build.commitSha)}</code> {build.message.split('\n', 1)[0]}
+            </>,
+          ],
+          ['Author', build.authorLogin || build.authorName || build.trigger],
+          ['Duration', duration(buildDuration(build))],
+          ['Started', ago(build.startedAt ?? build.createdAt)],
+          ...(build.parentNumber ? [['Restart of', <a href={href('repos', namespace, name, 'builds', build.parentNumber)}>#{build.parentNumber}</a>] as [string, ReactNode]] : []),
+        ]}
+      />
       {build.error && <p className="error">{build.error}</p>}
       <div className="actions">
         {!done && can('build.cancel') && (

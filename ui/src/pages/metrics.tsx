@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { query } from '../api.ts';
 import { BarChart } from '../components/chart.tsx';
+import { Facts } from '../components/facts.tsx';
 import { Loaded } from '../components/feedback.tsx';
 import { useApi } from '../components/use-api.ts';
 import { duration } from '../format.ts';
@@ -61,28 +62,17 @@ export function Metrics() {
       <Loaded {...dora}>
         {({ summary, series }) => (
           <>
-            <dl className="facts big" aria-label="Summary">
-              <div>
-                <dt>Deployment frequency</dt>
-                <dd>{Math.round(summary.deploymentFrequencyPerDay * 100) / 100} / day</dd>
-              </div>
-              <div>
-                <dt>Lead time (median)</dt>
-                <dd>{summary.leadTimeSeconds ? duration(summary.leadTimeSeconds.median * 1000) : '–'}</dd>
-              </div>
-              <div>
-                <dt>Change failure rate</dt>
-                <dd>{percent(summary.changeFailureRate)}</dd>
-              </div>
-              <div>
-                <dt>Time to restore (median)</dt>
-                <dd>{summary.timeToRestoreSeconds ? duration(summary.timeToRestoreSeconds.median * 1000) : '–'}</dd>
-              </div>
-              <div>
-                <dt>Rework rate</dt>
-                <dd>{percent(summary.reworkRate)}</dd>
-              </div>
-            </dl>
+            <Facts
+              big
+              label="Summary"
+              items={[
+                ['Deployment frequency', `${Math.round(summary.deploymentFrequencyPerDay * 100) / 100} / day`],
+                ['Lead time (median)', summary.leadTimeSeconds ? duration(summary.leadTimeSeconds.median * 1000) : '–'],
+                ['Change failure rate', percent(summary.changeFailureRate)],
+                ['Time to restore (median)', summary.timeToRestoreSeconds ? duration(summary.timeToRestoreSeconds.median * 1000) : '–'],
+                ['Rework rate', percent(summary.reworkRate)],
+              ]}
+            />
             <div className="charts">
               <BarChart title="Deployments per day" points={series.map((d) => ({ label: d.date, value: d.deployments }))} />
               <BarChart title="Failed deployments per day" points={series.map((d) => ({ label: d.date, value: d.failures }))} />
