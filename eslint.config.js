@@ -1,4 +1,5 @@
 import js from '@eslint/js';
+import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
@@ -17,5 +18,10 @@ export default tseslint.config(
     // Only the command line, tests and benchmarks talk to the terminal directly.
     files: ['src/cli/**', 'test/**', 'bench/**', 'bin/**', '**/*.test.ts'],
     rules: { 'no-console': 'off' },
+  },
+  {
+    // The web UI: hooks used by the rules of hooks.
+    files: ['ui/src/**/*.{ts,tsx}'],
+    ...reactHooks.configs.flat.recommended,
   },
 );

@@ -1,4 +1,4 @@
-export { roles, can, authorize, isRole } from './permissions.ts';
+export { roles, can, capabilities, authorize, isRole } from './permissions.ts';
 export type { Action } from './permissions.ts';
 export { authenticate, tokenFromHeader } from './authenticate.ts';
 export type { Principal } from './authenticate.ts';

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { authorize, can } from './permissions.ts';
+import { authorize, can, capabilities } from './permissions.ts';
 import { tokenFromHeader } from './authenticate.ts';
 import { ForbiddenError } from '../core/index.ts';
 
@@ -29,4 +29,12 @@ test('tokens are read from bearer and basic authorization headers', () => {
   assert.equal(tokenFromHeader('Digest x'), undefined);
   assert.equal(tokenFromHeader(undefined), undefined);
   assert.equal(tokenFromHeader('Bearer'), undefined);
+});
+
+test('capabilities list every action with what the role may do', () => {
+  const developer = capabilities('developer');
+  assert.equal(developer['build.cancel'], true);
+  assert.equal(developer['repo.create'], false);
+  assert.equal(Object.values(capabilities('admin')).every(Boolean), true);
+  for (const [action, allowed] of Object.entries(capabilities('viewer'))) assert.equal(allowed, can('viewer', action as keyof typeof developer));
 });

@@ -32,6 +32,11 @@ const leastRole = {
 
 export type Action = keyof typeof leastRole;
 
+/** Every action with whether `role` may do it (what a UI needs to hide what it may not do). */
+export function capabilities(role: Role): Record<Action, boolean> {
+  return Object.fromEntries(Object.keys(leastRole).map((action) => [action, can(role, action as Action)])) as Record<Action, boolean>;
+}
+
 export function can(role: Role, action: Action): boolean {
   return roles.indexOf(role) >= roles.indexOf(leastRole[action]);
 }

@@ -19,6 +19,7 @@ import { releaseRoutes } from './routes/releases.ts';
 import { repoRoutes } from './routes/repos.ts';
 import { runnerRoutes } from './routes/runners.ts';
 import { secretRoutes } from './routes/secrets.ts';
+import { uiRoutes } from './routes/ui.ts';
 import { userRoutes } from './routes/user.ts';
 
 /** The HTTP API: thin routes over the services in `context`. */
@@ -30,7 +31,7 @@ export function createApp(context: AppContext): FastifyInstance {
     void reply.status(404).send({ error: 'not_found', message: `no route ${request.method} ${request.url.split('?')[0]}` });
   });
   new AuditTrail(context.audit, context.logger).install(app);
-  for (const routes of [healthRoutes, repoRoutes, secretRoutes, buildRoutes, logRoutes, userRoutes, gitRoutes, hookRoutes, registryRoutes, artifactRoutes, applicationRoutes, releaseRoutes, runnerRoutes, notificationRoutes, metricsRoutes, previewRoutes, environmentRoutes]) {
+  for (const routes of [healthRoutes, repoRoutes, secretRoutes, buildRoutes, logRoutes, userRoutes, gitRoutes, hookRoutes, registryRoutes, artifactRoutes, applicationRoutes, releaseRoutes, runnerRoutes, notificationRoutes, metricsRoutes, previewRoutes, environmentRoutes, uiRoutes]) {
     routes(app, context);
   }
   auditRoutes(app, context);

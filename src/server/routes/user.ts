@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import { capabilities } from '../../access/index.ts';
 import { NotFoundError } from '../../core/index.ts';
 import type { AppContext } from '../context.ts';
 import { auditOnSuccess } from '../audit-trail.ts';
@@ -17,7 +18,11 @@ const createToken = z
   .transform(({ name, expiresInDays }) => ({ name, expiresAt: expiresInDays ? Date.now() + expiresInDays * 86_400_000 : undefined }));
 
 export function userRoutes(app: FastifyInstance, { store }: AppContext): void {
-  app.get('/api/user', async (request) => (await guard(store, request, 'read')).user);
+  /** The caller, with `can`: each action and whether the caller's role allows it. */
+  app.get('/api/user', async (request) => {
+    const { user } = await guard(store, request, 'read');
+    return { ...user, can: capabilities(user.role) };
+  });
 
   /** A new token for the caller; the plaintext is in this answer only. */
   app.post('/api/user/tokens', async (request, reply) => {
@@ -25,6 +30,21 @@ export function userRoutes(app: FastifyInstance, { store }: AppContext): void {
     const { name, expiresAt } = parseInput(createToken, request.body, 'token');
     auditOnSuccess(request, 'token.create', { kind: 'user', id: user.login }, { details: { name } });
     return reply.status(201).send(await store.tokens.create(user.id, name, { expiresAt }));
+  });
+
+  /** The caller's tokens (never their values). */
+  app.get('/api/user/tokens', async (request) => {
+    const { user } = await guard(store, request, 'token.create');
+    return store.tokens.list(user.id);
+  });
+
+  /** Revokes one of the caller's own tokens. */
+  app.delete('/api/user/tokens/:id', async (request, reply) => {
+    const { user } = await guard(store, request, 'token.create');
+    const { id } = parseInput(z.object({ id: z.string().min(1) }), request.params, 'token path');
+    if (!(await store.tokens.list(user.id)).some((token) => token.id === id)) throw new NotFoundError(`no token ${id} of ${user.login}`);
+    await store.tokens.revoke(id);
+    return reply.status(204).send();
   });
 
   app.get('/api/users', async (request) => {
