@@ -208,6 +208,10 @@ describe('environments and promotion', () => {
     const around = await as('dev')<{ message: string }>('POST', '/api/applications/api-production/sync', {});
     assert.equal(around.status, 403);
     assert.match(around.body.message, /release-manager/);
+    // Both refusals are in the audit log, with who and why.
+    const denied = (await as('admin')<{ entries: { actor: string; action: string; outcome: string; details: { path?: string } }[] }>('GET', '/api/audit?actor=dev&action=access.denied')).body.entries;
+    assert.ok(denied.some((e) => e.outcome === 'denied' && e.details.path === '/api/environments/production/services/api/sync'), JSON.stringify(denied));
+    assert.ok(denied.some((e) => e.details.path === '/api/applications/api-production/sync'));
   });
 
   it('needs an approval, and the four-eyes rule refuses the author of the change', async () => {
@@ -284,6 +288,12 @@ describe('environments and promotion', () => {
     const listed = (await as('dev')<Release[]>('GET', '/api/releases?service=api&environment=production')).body;
     assert.deepEqual(listed.map((r) => r.kind), ['rollback', 'deploy', 'deploy']);
     assert.equal(listed[1]!.id, second.id);
+    // The audit log and delivery metrics see the same history.
+    const audited = (await as('admin')<{ entries: { action: string; environment: string | null }[] }>('GET', '/api/audit?environment=production&action=environment.')).body.entries.map((e) => e.action);
+    for (const action of ['environment.approval.given', 'environment.window.override', 'environment.deployment.succeeded', 'environment.rollback']) assert.ok(audited.includes(action), `${action} in ${audited.join(', ')}`);
+    const dora = (await as('dev')<{ summary: { deployments: number; reworkDeployments: number } }>('GET', '/api/metrics/dora?service=api&environment=production&days=7')).body.summary;
+    assert.equal(dora.deployments, 3);
+    assert.ok(dora.reworkDeployments >= 1, 'the rollback is rework');
   });
 
   it('a broken environments.yaml is reported at file:line:col and the last good environments stay', async () => {

@@ -11,7 +11,7 @@ import {
 } from '../metrics/index.ts';
 import type { Store } from '../store/index.ts';
 import type { ServerConfig } from './config.ts';
-import { syncDeploymentHistory } from './deployment-history.ts';
+import { releaseDeploymentHistory } from './deployment-history.ts';
 
 /** What the metrics routes are given. */
 export interface DeliveryMetrics {
@@ -24,13 +24,13 @@ export interface DeliveryMetrics {
 }
 
 /**
- * Wires delivery metrics: the deployment history (GitOps syncs for now),
+ * Wires delivery metrics: the deployment history (release records, and sync history where none exist),
  * the Prometheus registry with its scrape-time providers, the optional
  * StatsD pusher, and the build lifecycle's finished builds and steps into both.
  */
 export function startDeliveryMetrics(options: { store: Store; builds: BuildService; config: ServerConfig['metrics']; logger: Logger }): DeliveryMetrics {
   const { store, builds, config, logger } = options;
-  const history = syncDeploymentHistory(store);
+  const history = releaseDeploymentHistory(store);
   const now = (): Date => new Date();
   const prometheus = createPrometheusMetrics({
     queueLength: async () => (await store.jobs.list({ status: 'queued' })).length,

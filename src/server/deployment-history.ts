@@ -1,4 +1,5 @@
 import type { DeploymentHistory, DeploymentRecord } from '../metrics/index.ts';
+import { deploymentHistory } from '../environments/index.ts';
 import type { ApplicationRecord, Store, SyncRecord } from '../store/index.ts';
 
 const PAGE = 200;
@@ -66,5 +67,25 @@ function deploymentOf(sync: SyncRecord, stream: { service: string; environment: 
     deployedAt: new Date(sync.finishedAt),
     healthy: sync.status === 'Succeeded',
     commits: [],
+  };
+}
+
+/**
+ * The deployment history DORA reads: release records (what the environments
+ * service records for every deployment it makes — the deploy step, authorized
+ * syncs, rollbacks — with their commits, so lead time is measured), and, for
+ * a service and environment without any release record (those the controller
+ * syncs on its own, like an automatic staging), the sync history above.
+ */
+export function releaseDeploymentHistory(store: Store): DeploymentHistory {
+  const syncs = syncDeploymentHistory(store);
+  return {
+    async list(query) {
+      const releases = await store.releases.list({ service: query.service, environment: query.environment, limit: 100_000 });
+      const covered = new Set(releases.map((r) => `${r.service}\u0000${r.environment}`));
+      const recorded = deploymentHistory(releases.filter((r) => r.deployedAt >= query.since.getTime()));
+      const synced = (await syncs.list(query)).filter((r) => !covered.has(`${r.service}\u0000${r.environment}`));
+      return [...recorded, ...synced];
+    },
   };
 }

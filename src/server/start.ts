@@ -13,10 +13,11 @@ import { existsSync } from 'node:fs';
 import { GitHost } from '../git/index.ts';
 import { Applications, ConfigRepositories, GitopsController } from '../gitops/index.ts';
 import { EnvironmentCatalog, EnvironmentService, configRepositorySource, gitFileSource, PreviewService } from '../environments/index.ts';
-import type { EnvironmentEvents } from '../environments/index.ts';
+import type { EnvironmentEvents, PreviewEventSink } from '../environments/index.ts';
 import { createKubeClient } from '../kube/index.ts';
 import { Notifier } from '../notify/index.ts';
 import { createApp } from './app.ts';
+import { environmentEventSink, previewEventSink } from './delivery-events.ts';
 import { notifyBuildOutcomes } from './build-notifications.ts';
 import { pipelineConfigSource } from './central-config.ts';
 import type { ServerConfig } from './config.ts';
@@ -47,6 +48,16 @@ export async function startServer(config: ServerConfig, logger: Logger = pino({ 
 
   // The URL is only known once listening (port 0 picks a free one), and builds need it for links.
   const server = { url: config.publicUrl ?? '', version };
+  const audit = new AuditLog({ store });
+  const notifier = new Notifier({
+    targets: store.notificationTargets,
+    deliveries: store.notificationDeliveries,
+    jobs: store.jobs,
+    logger,
+    owner: `notify:${config.runnerName ?? `${hostname()}:${config.dataDir}`}`,
+    userAgent: `Trunkline/${version}`,
+  });
+  const sinks = { audit, notifier, logger, serverUrl: () => server.url };
   const backends = new BackendPool({ config: { exec: { root: join(config.dataDir, 'runs') }, container: config.container ?? {} }, logger });
   const gitHost = await GitHost.open(join(config.dataDir, 'git'));
   const registry = await Registry.open({ root: join(config.dataDir, 'registry'), logger });
@@ -79,7 +90,7 @@ export async function startServer(config: ServerConfig, logger: Logger = pino({ 
   };
   const gitops = new GitopsController({ store, dataDir: config.dataDir, resolveRepo, logger });
   await ensureBuiltInRepo(store, gitHost, config.environmentsRepo, config.environmentsBranch);
-  const environments = environmentService({ config, store, gitops, registry, logger, server, resolveRepo });
+  const environments = environmentService({ config, store, gitops, registry, logger, server, resolveRepo, events: environmentEventSink(sinks) });
   const configRepos = {
     root: join(config.dataDir, 'gitops', 'releases'),
     resolve: (repo: string) => resolveRepo(repo) ?? repo,
@@ -90,17 +101,8 @@ export async function startServer(config: ServerConfig, logger: Logger = pino({ 
   };
   const applications = new Applications({ store, controller: gitops });
   const metrics = startDeliveryMetrics({ store, builds, config: config.metrics, logger });
-  const notifier = new Notifier({
-    targets: store.notificationTargets,
-    deliveries: store.notificationDeliveries,
-    jobs: store.jobs,
-    logger,
-    owner: `notify:${config.runnerName ?? `${hostname()}:${config.dataDir}`}`,
-    userAgent: `Trunkline/${version}`,
-  });
   notifyBuildOutcomes(builds, store, notifier, server, logger);
-  const audit = new AuditLog({ store });
-  const previews = startPreviews(config, { store, builds, gitops, applications, resolveRepo, builtinPath, logger, clock: systemClock });
+  const previews = startPreviews(config, { store, builds, gitops, applications, resolveRepo, builtinPath, logger, clock: systemClock, events: previewEventSink(sinks) });
   const app = createApp({ store, builds, gitHost, registry, applications, notifier, audit, previews, environments, configRepos, metrics, server, logger, version });
   const address = await app.listen({ host: config.host, port: config.port });
   server.url = config.publicUrl ?? address;
@@ -171,7 +173,7 @@ function pruneAuditPeriodically(audit: AuditLog, retentionDays: number, logger: 
 
 /**
  * Previews follow every branch event of every repository; their events go to
- * the log until audit and notifications subscribe.
+ * the audit log and notifications.
  */
 function startPreviews(
   config: ServerConfig,
@@ -184,9 +186,10 @@ function startPreviews(
     builtinPath: (slug: string) => string | undefined;
     logger: Logger;
     clock: Clock;
+    events: PreviewEventSink;
   },
 ): PreviewService {
-  const { store, builds, gitops, applications, resolveRepo, builtinPath, logger, clock } = parts;
+  const { store, builds, gitops, applications, resolveRepo, builtinPath, logger, clock, events } = parts;
   const repoUrl = config.environmentsRepo;
   // A built-in repository may be created after start: its path is known before it exists.
   const remote = builtinPath(repoUrl) ?? repoUrl;
@@ -198,7 +201,7 @@ function startPreviews(
     configChanged: () => gitops.configChanged(repoUrl),
     applications,
     connect: (kubeconfig) => createKubeClient({ kubeconfig, logger }),
-    events: { emit: (event) => logger.info({ previewEvent: event }, event.type) },
+    events,
     logger: logger.child({ component: 'previews' }),
     clock,
     workDir: join(config.dataDir, 'previews'),
@@ -219,7 +222,7 @@ async function ensureBuiltInRepo(store: Store, gitHost: GitHost, slug: string, b
   await gitHost.repos.create(namespace, name, repo.defaultBranch);
 }
 
-/** Environments over the config repository, with events logged until audit and notifications subscribe. */
+/** Environments over the config repository; their events go to the audit log and notifications. */
 function environmentService(options: {
   config: ServerConfig;
   store: Store;
@@ -228,11 +231,11 @@ function environmentService(options: {
   logger: Logger;
   server: { url: string };
   resolveRepo: (slug: string) => string | undefined;
+  events: EnvironmentEvents;
 }): EnvironmentService {
-  const { config, store, gitops, registry, logger, server, resolveRepo } = options;
+  const { config, store, gitops, registry, logger, server, resolveRepo, events } = options;
   const remote = resolveRepo(config.environmentsRepo) ?? config.environmentsRepo;
   const repository = new ConfigRepositories(join(config.dataDir, 'gitops', 'environments'), { logger }).get(remote, { branch: config.environmentsBranch });
-  const events: EnvironmentEvents = { emit: (event) => logger.info({ event }, `environment event ${event.kind}`) };
   return new EnvironmentService({
     store,
     catalog: new EnvironmentCatalog({ source: configRepositorySource(repository), logger }),
