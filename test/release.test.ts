@@ -52,4 +52,13 @@ test('a release writes the version into the built-in config repository as one co
   assert.deepEqual(again.body.changed, []);
   const viewer = await call('POST', '/api/releases', { ...release, environments: ['bad name'] });
   assert.equal(viewer.status, 400);
+
+  // Review mode: the same edit on a branch of its own; the followed branch does not move.
+  const tip = execFileSync('git', ['rev-parse', 'main'], { cwd: repo.cloneUrl, encoding: 'utf8' }).trim();
+  const review = await call<{ branch: string; commit: string }>('POST', '/api/releases', { ...release, environments: ['production'], image: { ...release.image, tag: '43-main-2b3c4d5e' }, review: true });
+  assert.equal(review.status, 201, JSON.stringify(review.body));
+  assert.equal(review.body.branch, 'trunkline/api-43-main-2b3c4d5e');
+  assert.equal(execFileSync('git', ['rev-parse', 'main'], { cwd: repo.cloneUrl, encoding: 'utf8' }).trim(), tip);
+  const proposed = parse(execFileSync('git', ['show', `${review.body.branch}:environments/production/api/release.yaml`], { cwd: repo.cloneUrl, encoding: 'utf8' })) as { image: { tag: string } };
+  assert.equal(proposed.image.tag, '43-main-2b3c4d5e');
 });

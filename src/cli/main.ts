@@ -226,6 +226,7 @@ function program(): Command {
     .option('--image-repository <repo>', 'image repository (default <registry>/<DRONE_REPO>)')
     .option('--chart-version <version>', 'chart version (default 0.1.$DRONE_BUILD_NUMBER)')
     .option('--chart-repository <repo>', 'chart repository (default oci://<registry>/charts/<service>)')
+    .option('--review', 'push a branch (and open a pull request where the host allows) instead of committing to the followed branch; needs --env', false)
     .action(run((service: string, o: ReleaseOptions) => releaseCommand(client(), service, o)));
 
   cli

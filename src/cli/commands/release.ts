@@ -11,6 +11,7 @@ export interface ReleaseOptions extends VersionOptions {
   env: string[];
   configRepo?: string;
   branch?: string;
+  review?: boolean;
 }
 
 /**
@@ -54,6 +55,7 @@ export function versionPayload(service: string, options: VersionOptions) {
 export async function releaseCommand(api: ApiClient, service: string, options: ReleaseOptions): Promise<void> {
   const configRepo = options.configRepo ?? process.env.TRUNKLINE_CONFIG_REPO;
   const payload = versionPayload(service, options);
+  if (options.review && options.env.length === 0) throw new Error('--review needs the environments it proposes the version for: pass --env');
   if (options.env.length === 0) {
     const result = await api.post<{ commit: string | null; environments: string[]; skipped: { environment: string; reason: string }[] } | PreviewRelease>('/api/releases', { service, ...payload });
     if ('preview' in result) return printPreview(service, payload.image.tag, result);
@@ -65,16 +67,21 @@ export async function releaseCommand(api: ApiClient, service: string, options: R
     );
     return;
   }
-  const result = await api.post<{ commit?: string; changed: string[] } | PreviewRelease>('/api/releases', {
+  const result = await api.post<{ commit?: string; changed: string[]; branch?: string; pullRequest?: { url: string } } | PreviewRelease>('/api/releases', {
     configRepo,
     branch: options.branch,
     service,
     environments: options.env,
+    ...(options.review ? { review: true } : {}),
     ...payload,
     // A pushed branch that has a preview environment gets the release there instead.
     source: payload.source ? { repo: payload.source.repo, commit: payload.source.commit, branch: pushedBranch() } : undefined,
   });
   if ('preview' in result) return printPreview(service, payload.image.tag, result);
+  if (result.branch) {
+    process.stdout.write(`proposed ${service} ${payload.image.tag} for ${options.env.join(', ')} on branch ${result.branch}${result.pullRequest ? `: ${result.pullRequest.url}` : ''}\n`);
+    return;
+  }
   process.stdout.write(
     result.changed.length > 0
       ? `released ${service} ${payload.image.tag} to ${options.env.join(', ')} (commit ${result.commit?.slice(0, 8)})\n`

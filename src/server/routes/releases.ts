@@ -6,6 +6,7 @@ import type { AppContext } from '../context.ts';
 import { audited } from '../audit-trail.ts';
 import { guard } from '../auth.ts';
 import { parseInput } from '../input.ts';
+import { reviewOpener } from '../review-opener.ts';
 
 const name = z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'expected a lower-case DNS label');
 
@@ -16,6 +17,8 @@ const releaseBody = z.object({
   service: name,
   /** Absent or empty: every environment of environments.yaml that takes this build (trunk, matching tags). */
   environments: z.array(name).optional(),
+  /** Review mode: push a branch `trunkline/<service>-<tag>` (and open a pull request where the host allows) instead of the followed branch. */
+  review: z.boolean().optional(),
   image: z.object({ tag: z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/, 'expected an OCI tag'), repository: z.string().min(1).optional() }),
   chart: z.object({ version: z.string().min(1), repository: z.string().min(1).optional() }).optional(),
   build: z.object({ url: z.string().optional() }).optional(),
@@ -71,6 +74,7 @@ export function releaseRoutes(app: FastifyInstance, context: AppContext): void {
       chart: input.chart,
       build: input.build,
       source: input.source ? { repo: input.source.repo, commit: input.source.commit } : undefined,
+      review: input.review ? { opener: await reviewOpener(context.store, input.configRepo ?? context.environments.configRepo) } : undefined,
     });
     context.logger.info({ service: input.service, environments: input.environments, commit: result.commit, by: user.login }, 'release written');
     for (const environment of input.environments) await audited(request, 'release.write', { kind: 'service', id: input.service }, { environment, details: { configRepo: input.configRepo, commit: result.commit ?? null, image: input.image ?? null, chart: input.chart ?? null, build: input.build ?? null } });
