@@ -32,21 +32,21 @@ steps:
   - trunkline deploy hello --env test
   when:
     branch: [main]
-    event: [push]
+    event: [push, create]
 
 - name: release        # a config commit for every environment that takes trunk builds
   commands:            # (staging syncs at once; production waits for a release manager)
   - trunkline release hello
   when:
     branch: [main]
-    event: [push]
+    event: [push, create]
 
 - name: preview        # feature-* branches get their own environment
   commands:
   - trunkline release hello
   when:
     branch: [feature-*]
-    event: [push]
+    event: [push, create]
 `;
 
 const page = `<!doctype html>
