@@ -16,6 +16,7 @@ import { lintCommand } from './commands/lint.ts';
 import { notifyAddCommand, notifyDeliveriesCommand, notifyListCommand, notifyRemoveCommand, notifyTestCommand, type NotifyAddOptions } from './commands/notify.ts';
 import { doraCommand, type DoraOptions } from './commands/metrics.ts';
 import { serverCommand } from './commands/server.ts';
+import { clusterAddCommand, clusterListCommand } from './commands/clusters.ts';
 import { runnerCommand, runnersAddCommand, runnersListCommand, runnersRemoveCommand, type RunnerOptions } from './commands/runner.ts';
 import { keyValue, positiveInteger } from './options.ts';
 
@@ -132,6 +133,16 @@ function program(): Command {
   runners.command('add').argument('<name>').description('register a runner and print its token').action(run((n: string) => runnersAddCommand(client(), n)));
   runners.command('ls').action(run(() => runnersListCommand(client())));
   runners.command('rm').argument('<name>').action(run((n: string) => runnersRemoveCommand(client(), n)));
+
+  const cluster = cli.command('cluster').description('Kubernetes clusters environments deploy to');
+  cluster
+    .command('add')
+    .description('connect a cluster (admin); its kubeconfig is stored encrypted')
+    .argument('<name>')
+    .option('--kubeconfig <file>', 'kubeconfig file')
+    .option('--in-cluster', 'use the service account Trunkline runs as')
+    .action(run((n: string, o: { kubeconfig?: string; inCluster?: boolean }) => clusterAddCommand(client(), n, o)));
+  cluster.command('ls').action(run(() => clusterListCommand(client())));
 
   cli
     .command('user')
