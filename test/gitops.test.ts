@@ -13,7 +13,7 @@ import { after, afterEach, before, describe, it } from 'node:test';
 import { createKubeClient } from '../src/kube/index.ts';
 import type { KubeClient, KubeObject } from '../src/kube/index.ts';
 import { GitopsController } from '../src/gitops/index.ts';
-import type { GitopsStore, SyncRecord } from '../src/gitops/index.ts';
+import type { DriftEvent, GitopsStore, SyncRecord } from '../src/gitops/index.ts';
 import { openStore } from '../src/store/index.ts';
 import type { Store } from '../src/store/index.ts';
 import { startFakeApiServer } from './kube-fake/index.ts';
@@ -84,6 +84,7 @@ describe('gitops controller', () => {
   let rollouts: NodeJS.Timeout | undefined;
   const clients: CountingClient[] = [];
   const controllers: GitopsController[] = [];
+  const drifts: DriftEvent[] = [];
 
   const controller = (options: { selfHealBackoffMs?: number; resyncIntervalMs?: number; healthTimeoutMs?: number } = {}) => {
     const c = new GitopsController({
@@ -92,6 +93,7 @@ describe('gitops controller', () => {
       resyncIntervalMs: options.resyncIntervalMs ?? 0,
       retryDelayMs: 50,
       healthTimeoutMs: options.healthTimeoutMs ?? 60_000,
+      onDrift: (drift) => drifts.push(drift),
       selfHealBackoffMs: options.selfHealBackoffMs ?? 50,
       connect: (config) => {
         const client = new CountingClient(createKubeClient({ kubeconfig: config, retry: { attempts: 2 } }));
@@ -261,6 +263,10 @@ describe('gitops controller', () => {
     }, 'manual drift reported');
     assert.match(reported.message ?? '', /ConfigMap/);
     assert.equal(await live('ConfigMap', 'v1', manualNs, 'settings'), undefined);
+    const drift = drifts.find((d) => d.app === 'manual');
+    assert.ok(drift, 'drift of the manual app reported');
+    assert.equal(drift.selfHeal, false);
+    assert.ok(drift.drifted.some((d) => d.includes('ConfigMap') && d.includes('missing')), drift.drifted.join(', '));
     const manual = await store.applications.findByName('manual');
     assert.equal((await store.syncs.listByApp(manual?.id ?? '')).length, 1);
   });

@@ -8,7 +8,7 @@ export * from './diff/index.ts';
 export * from './health/index.ts';
 export * from './writeback/index.ts';
 export { GitopsController } from './controller/controller.ts';
-export type { GitopsControllerOptions, SyncRequest, RollbackResult } from './controller/controller.ts';
+export type { GitopsControllerOptions, SyncRequest, RollbackResult, DriftEvent } from './controller/controller.ts';
 export type { Assessment, ResourceStatus } from './controller/assess.ts';
 export type { Prediction, PredictedAction } from './controller/predict.ts';
 export { ClusterCache, commonKinds } from './cache/cluster-cache.ts';

@@ -7,7 +7,9 @@
 import type { AuditLog } from '../audit/index.ts';
 import { messageOf, type Logger } from '../core/index.ts';
 import type { EnvironmentEvent, EnvironmentEvents, PreviewEvent, PreviewEventSink } from '../environments/index.ts';
+import type { DriftEvent } from '../gitops/index.ts';
 import type { NotificationInput, NotificationKind, Notifier } from '../notify/index.ts';
+import type { Store } from '../store/index.ts';
 
 interface Sinks {
   audit: AuditLog;
@@ -110,4 +112,30 @@ function record(sinks: Sinks, event: Parameters<AuditLog['record']>[0]): void {
 
 function notify(sinks: Sinks, input: NotificationInput): void {
   void sinks.notifier.notify(input);
+}
+
+/** Drift (someone changed a managed object in the cluster): audited, and notified to those watching its environment. */
+export function driftSink(sinks: Sinks, store: Store): (drift: DriftEvent) => void {
+  return (drift) => {
+    void (async () => {
+      const app = await store.applications.findByName(drift.app);
+      const environment = app?.environment;
+      const what = `${drift.drifted.slice(0, 5).join(', ')}${drift.drifted.length > 5 ? ` and ${drift.drifted.length - 5} more` : ''}`;
+      record(sinks, {
+        actor: 'system',
+        action: 'application.drift',
+        target: { kind: 'application', id: drift.app },
+        ...(environment ? { environment } : {}),
+        details: { revision: drift.revision, drifted: drift.drifted.slice(0, 50), selfHeal: drift.selfHeal },
+      });
+      notify(sinks, {
+        kind: 'drift.detected',
+        summary: `${drift.app} drifted from git in the cluster: ${what}${drift.selfHeal ? ' (being reverted)' : ' (OutOfSync until synced)'}`,
+        ...(app?.service ? { service: app.service } : {}),
+        ...(environment ? { environment } : {}),
+        version: drift.revision.slice(0, 8),
+        url: `${sinks.serverUrl()}/#/applications/${drift.app}`,
+      });
+    })().catch((error: unknown) => sinks.logger.error({ err: messageOf(error), app: drift.app }, 'drift could not be reported'));
+  };
 }

@@ -17,7 +17,7 @@ import type { EnvironmentEvents, PreviewEventSink } from '../environments/index.
 import { createKubeClient } from '../kube/index.ts';
 import { Notifier } from '../notify/index.ts';
 import { createApp } from './app.ts';
-import { environmentEventSink, previewEventSink } from './delivery-events.ts';
+import { driftSink, environmentEventSink, previewEventSink } from './delivery-events.ts';
 import { notifyBuildOutcomes } from './build-notifications.ts';
 import { pipelineConfigSource } from './central-config.ts';
 import type { ServerConfig } from './config.ts';
@@ -88,7 +88,7 @@ export async function startServer(config: ServerConfig, logger: Logger = pino({ 
     const path = builtinPath(slug);
     return path !== undefined && existsSync(join(path, 'HEAD')) ? path : undefined;
   };
-  const gitops = new GitopsController({ store, dataDir: config.dataDir, resolveRepo, logger });
+  const gitops = new GitopsController({ store, dataDir: config.dataDir, resolveRepo, logger, onDrift: driftSink(sinks, store) });
   await ensureBuiltInRepo(store, gitHost, config.environmentsRepo, config.environmentsBranch);
   const environments = environmentService({ config, store, gitops, registry, logger, server, resolveRepo, events: environmentEventSink(sinks) });
   const configRepos = {

@@ -55,10 +55,21 @@ export interface GitopsControllerOptions {
   selfHealBackoffMs?: number;
   /** Who rollback commits are made as. */
   identity?: Identity;
+  /** Told when an application drifts: Synced at a revision, then OutOfSync at the same one (the cluster changed). */
+  onDrift?: (drift: DriftEvent) => void;
   /** Builds the client of a cluster (default: the kube module's client). */
   connect?: (kubeconfig: string | { inCluster: true }) => KubeClient;
   /** Reconciles, and sync steps, running at once across applications (default 32 each). */
   concurrency?: number;
+}
+
+export interface DriftEvent {
+  app: string;
+  revision: string;
+  /** `key (state)` of the objects that differ. */
+  drifted: string[];
+  /** True when the controller reverts it itself. */
+  selfHeal: boolean;
 }
 
 export interface SyncRequest {
@@ -287,13 +298,17 @@ export class GitopsController {
   async #act(app: ApplicationRecord, assessment: Assessment): Promise<void> {
     const name = app.name;
     this.#assessments.set(name, assessment);
-    await this.#writeStatus(app, {
+    const previous = await this.#writeStatus(app, {
       syncStatus: assessment.syncStatus,
       health: assessment.health,
       revision: assessment.commit,
       message: assessment.message,
       resources: assessment.resources,
     });
+    // Synced a moment ago at this same revision: the cluster changed, not git.
+    if (previous?.syncStatus === 'Synced' && assessment.syncStatus === 'OutOfSync' && previous.revision === assessment.commit) {
+      this.#options.onDrift?.({ app: app.name, revision: assessment.commit, drifted: assessment.resources.filter((r) => r.state !== 'same').map((r) => `${r.key} (${r.state})`), selfHeal: app.syncPolicy.automated && app.syncPolicy.selfHeal });
+    }
     if (assessment.syncStatus === 'OutOfSync' && app.syncPolicy.automated) await this.#autoSync(app, assessment);
   }
 
@@ -327,8 +342,15 @@ export class GitopsController {
     return { ...assessment, health: 'Degraded', message: `${assessment.message ? `${assessment.message}; ` : ''}rollout not healthy when sync ${last.number} stopped waiting: ${last.message ?? ''}`.trim() };
   }
 
-  /** Stores the status only when it differs from the last one written: an unchanged app costs no write. */
-  async #writeStatus(app: ApplicationRecord, status: { syncStatus: 'Synced' | 'OutOfSync' | 'Unknown'; health: Assessment['health']; revision?: string; message: string; resources: unknown }): Promise<void> {
+  /**
+   * Stores the status only when it differs from the last one written: an
+   * unchanged app costs no write. Returns the sync status and revision it
+   * replaced (undefined when unchanged or never written).
+   */
+  async #writeStatus(
+    app: ApplicationRecord,
+    status: { syncStatus: 'Synced' | 'OutOfSync' | 'Unknown'; health: Assessment['health']; revision?: string; message: string; resources: unknown },
+  ): Promise<{ syncStatus: string; revision: string | null } | undefined> {
     const fingerprint = JSON.stringify([status.syncStatus, status.health, status.revision ?? null, status.message, status.resources]);
     let last = this.#lastStatus.get(app.name);
     if (last === undefined) {
@@ -337,10 +359,13 @@ export class GitopsController {
     }
     if (last === fingerprint) {
       this.#lastStatus.set(app.name, fingerprint);
-      return;
+      return undefined;
     }
     await this.#store.applicationStatus.set(app.id, { ...status, observedAt: this.#clock.now() });
     this.#lastStatus.set(app.name, fingerprint);
+    if (last === undefined) return undefined;
+    const [syncStatus, , revision] = JSON.parse(last) as [string, string, string | null];
+    return { syncStatus, revision };
   }
 
   async #autoSync(app: ApplicationRecord, assessment: Assessment): Promise<void> {
