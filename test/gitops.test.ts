@@ -254,7 +254,8 @@ describe('gitops controller', () => {
       return d?.spec.replicas === 2 && cm !== undefined;
     }, 'drift reverted');
     const app = await store.applications.findByName('heal');
-    assert.ok((await store.syncs.listByApp(app?.id ?? '')).some((s) => s.triggeredBy === '@self-heal' && s.status === 'Succeeded'));
+    // The objects are back before the healing sync has finished waiting for health.
+    await waitFor(async () => (await store.syncs.listByApp(app?.id ?? '')).some((s) => s.triggeredBy === '@self-heal' && s.status === 'Succeeded'), 'a self-heal sync succeeded');
 
     await admin.delete({ apiVersion: 'v1', kind: 'ConfigMap', namespace: manualNs, name: 'settings' });
     const reported = await waitFor(async () => {
