@@ -30,7 +30,8 @@ function startRunner(server: string, token: string, dataDir: string, labels: str
   });
 }
 
-test('four runners take 200 queued builds: none twice, none lost, even when one is killed mid-build', async (t) => {
+// 200 real builds on a 2-core machine: longer than the suite's default per-test limit.
+test('four runners take 200 queued builds: none twice, none lost, even when one is killed mid-build', { timeout: 600_000 }, async (t) => {
   const work = mkdtempSync(join(tmpdir(), 'tl-runners-'));
   const dataDir = join(work, 'data');
   const ran = join(work, 'ran.log');
