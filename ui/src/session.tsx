@@ -15,8 +15,8 @@ export interface User {
 const roles: Role[] = ['viewer', 'developer', 'release-manager', 'admin'];
 
 /**
- * Least roles of actions the server may not list in `can` (features built
- * to the environments contract); the server's own answer wins when present.
+ * Least roles of the server's actions (`src/access/permissions.ts`), for a
+ * server that does not list them in `can`; the server's own answer wins.
  */
 const fallbackLeastRole: Record<string, Role> = {
   read: 'viewer',
@@ -29,11 +29,10 @@ const fallbackLeastRole: Record<string, Role> = {
   'repo.update': 'admin',
   'user.manage': 'admin',
   'environment.promote': 'developer',
-  'environment.approve': 'release-manager',
+  'environment.approve': 'developer',
   'environment.sync': 'developer',
-  'environment.sync.production': 'release-manager',
   'environment.rollback': 'developer',
-  'environment.rollback.production': 'release-manager',
+  'environment.deploy': 'developer',
   'preview.delete': 'developer',
   'audit.read': 'release-manager',
   'notification.manage': 'admin',
@@ -49,6 +48,26 @@ export function allowed(user: User, action: string): boolean {
   if (answer !== undefined) return answer;
   const least = fallbackLeastRole[action];
   return least !== undefined && roleAtLeast(user.role, least);
+}
+
+/** What of an environment decides who may change it (see `GET /api/environments`). */
+export interface EnvironmentRoles {
+  kind: string;
+  /** The least role that may sync, promote or roll back; older servers omit it (release-manager for production). */
+  syncRole?: Role;
+  approvals?: { roles: Role[] };
+}
+
+/** The environment's own sync role on top of the action's role, as the server checks it. */
+export function mayChangeEnvironment(user: User, action: 'environment.sync' | 'environment.promote' | 'environment.rollback', env: EnvironmentRoles): boolean {
+  const syncRole = env.syncRole ?? (env.kind === 'production' ? 'release-manager' : 'developer');
+  return allowed(user, action) && roleAtLeast(user.role, syncRole);
+}
+
+/** Approvals count from the environment's approval roles (or higher). */
+export function mayApprove(user: User, env: EnvironmentRoles): boolean {
+  const least = (env.approvals?.roles ?? ['release-manager']).reduce<Role>((a, b) => (roles.indexOf(b) < roles.indexOf(a) ? b : a), 'admin');
+  return allowed(user, 'environment.approve') && roleAtLeast(user.role, least);
 }
 
 export interface Session {

@@ -8,7 +8,7 @@ import { DataTable } from '../components/table.tsx';
 import { useApi } from '../components/use-api.ts';
 import { ago, dateTime, duration, shortSha } from '../format.ts';
 import { href } from '../router.ts';
-import { useCan } from '../session.tsx';
+import { mayApprove, mayChangeEnvironment, useCan, useSession, type EnvironmentRoles } from '../session.tsx';
 import type { ApplicationDetail, EnvironmentView, ReleaseRecord, ResourceStatus, SyncRecord } from '../types.ts';
 
 /** Objects grouped namespace → kind, in a stable order. */
@@ -73,19 +73,22 @@ async function environmentOr<T>(app: ApplicationDetail, verb: 'sync' | 'rollback
 }
 
 function Actions({ app, syncs, releases, onChanged }: { app: ApplicationDetail; syncs: SyncRecord[]; releases: ReleaseRecord[]; onChanged(): void }) {
+  const { user } = useSession();
   const can = useCan();
   const environments = useApi<{ environments: EnvironmentView[] }>(app.environment ? '/api/environments' : null);
-  const kind = environments.data?.environments.find((e) => e.name === app.environment)?.kind ?? (app.environment === 'production' ? 'production' : undefined);
-  const production = kind === 'production';
+  const env: EnvironmentRoles | undefined = environments.data?.environments.find((e) => e.name === app.environment) ?? (app.environment === 'production' ? { kind: 'production' } : undefined);
+  const production = env?.kind === 'production';
   const [from, setFrom] = useState('');
   const [target, setTarget] = useState('');
   const revisions = [...new Map(syncs.filter((s) => s.status === 'Succeeded' && !s.dryRun).map((s) => [s.revision, s])).values()];
   const managed = Boolean(app.environment && app.service);
   const envPath = `/api/environments/${app.environment}/services/${app.service}`;
+  // An environment's application: the environment's sync role on top (as the server checks); otherwise the applications API's own action.
+  const may = (action: 'environment.sync' | 'environment.promote' | 'environment.rollback') => (managed ? env !== undefined && mayChangeEnvironment(user, action, env) : can('build.trigger'));
 
   return (
     <div className="actions" aria-label="Actions" role="group">
-      {can(production ? 'environment.sync.production' : 'build.trigger') && (
+      {may('environment.sync') && (
         <ConfirmButton
           label="Sync"
           question={`Apply the desired state of ${app.name}${production ? ' to production' : ''} now?`}
@@ -95,7 +98,7 @@ function Actions({ app, syncs, releases, onChanged }: { app: ApplicationDetail; 
           }}
         />
       )}
-      {managed && can('environment.promote') && (
+      {managed && may('environment.promote') && (
         <ConfirmButton
           label="Promote"
           comment="optional"
@@ -120,7 +123,7 @@ function Actions({ app, syncs, releases, onChanged }: { app: ApplicationDetail; 
           </label>
         </ConfirmButton>
       )}
-      {managed && can('environment.approve') && (
+      {managed && env !== undefined && mayApprove(user, env) && (
         <ConfirmButton
           label="Approve"
           comment="required"
@@ -131,7 +134,7 @@ function Actions({ app, syncs, releases, onChanged }: { app: ApplicationDetail; 
           }}
         />
       )}
-      {can(production ? 'environment.rollback.production' : 'build.trigger') && (revisions.length > 0 || releases.length > 0) && (
+      {may('environment.rollback') && (revisions.length > 0 || releases.length > 0) && (
         <ConfirmButton
           label="Roll back"
           danger
