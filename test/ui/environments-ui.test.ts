@@ -185,8 +185,7 @@ describe('web UI: environments', { skip, timeout: 900_000 }, () => {
 
   it('hides production approve and sync from a developer, and the API refuses them', async () => {
     const page = await ui.open('dev', '#/applications/api-production');
-    await page.getByText('Releases of api').waitFor();
-    await page.getByRole('group', { name: 'Actions' }).waitFor();
+    await page.getByRole('group', { name: 'Actions' }).getByText('Changes to production need the release-manager role; you are developer.').waitFor();
     for (const name of ['Approve', 'Sync', 'Roll back', 'Promote']) assert.equal(await page.getByRole('button', { name, exact: true }).count(), 0, `${name} is hidden`);
     assert.equal((await as('dev')('POST', '/api/environments/production/services/api/approvals', { comment: 'lgtm' })).status, 403);
     assert.equal((await as('dev')('POST', '/api/environments/production/services/api/sync', {})).status, 403);
@@ -245,10 +244,13 @@ describe('web UI: environments', { skip, timeout: 900_000 }, () => {
     await page.getByLabel('Environment').selectOption('production');
     await page.getByLabel('Period').selectOption('7');
     const summary = page.getByLabel('Summary');
-    await summary.getByText('Deployments', { exact: true }).waitFor();
-    await summary.getByText('3', { exact: true }).waitFor();
+    const deployments = summary.locator('div').filter({ has: page.getByText('Deployments', { exact: true }) }).locator('dd');
+    await waitFor(async () => (await deployments.textContent()) === '3 (1 failed)', 'three deployments (two deploys and a rollback), the rolled-back one failed').catch(async (error: unknown) => {
+      throw new Error(`${String(error)}; the summary shows ${await summary.textContent()}`);
+    });
     const chart = page.getByRole('img', { name: 'Deployments per day' });
     await chart.locator('title').filter({ hasText: /: 3$/ }).waitFor({ state: 'attached' });
+    await page.getByLabel('Change failure rate per day').locator('title').filter({ hasText: /: 33\.33%$/ }).waitFor({ state: 'attached' });
     await screenshot(page, 'environment-metrics');
     await page.context().close();
   });
@@ -257,8 +259,18 @@ describe('web UI: environments', { skip, timeout: 900_000 }, () => {
     const page = await ui.open('rm', '#/audit');
     await page.getByRole('status').getByText(/Chain verified: \d+ entries, none altered/).waitFor();
     const entries = page.getByRole('table', { name: 'Audit log' });
-    for (const action of ['environment.approval.given', 'environment.rollback']) await entries.getByText(action, { exact: true }).first().waitFor();
-    await entries.getByText('access.denied', { exact: true }).first().waitFor();
+    await entries.getByRole('row').nth(1).waitFor();
+    const filters = page.getByRole('search', { name: 'Filter audit log' });
+    await filters.getByLabel('Environment').fill('production');
+    await filters.getByRole('button', { name: 'Filter' }).click();
+    for (const action of ['environment.approval.given', 'environment.deployment.succeeded', 'environment.rollback']) await entries.getByText(action, { exact: true }).first().waitFor();
+    assert.deepEqual([...new Set(await entries.locator('td[data-label="Environment"]').allTextContents())], ['production']);
+    // The developer's refused production sync is there too, with who did it.
+    await filters.getByLabel('Environment').fill('');
+    await filters.getByLabel('Who').fill('dev');
+    await filters.getByLabel('What').fill('access.denied');
+    await filters.getByRole('button', { name: 'Filter' }).click();
+    await entries.getByRole('row').filter({ hasText: 'access.denied' }).filter({ hasText: 'dev' }).first().waitFor();
     assert.deepEqual(ui.pageErrors, []);
     await page.context().close();
   });

@@ -86,8 +86,14 @@ function Actions({ app, syncs, releases, onChanged }: { app: ApplicationDetail; 
   // An environment's application: the environment's sync role on top (as the server checks); otherwise the applications API's own action.
   const may = (action: 'environment.sync' | 'environment.promote' | 'environment.rollback') => (managed ? env !== undefined && mayChangeEnvironment(user, action, env) : can('build.trigger'));
 
+  const restricted = managed && env !== undefined && !may('environment.sync');
   return (
     <div className="actions" aria-label="Actions" role="group">
+      {restricted && (
+        <p className="muted">
+          Changes to {app.environment} need the {env.syncRole ?? 'release-manager'} role; you are {user.role}.
+        </p>
+      )}
       {may('environment.sync') && (
         <ConfirmButton
           label="Sync"
