@@ -175,7 +175,7 @@ describe('web UI: environments', { skip, timeout: 900_000 }, () => {
     await production.getByText(`Awaiting approval: ${firstTag} (0/1)`).waitFor();
     assert.match((await production.getAttribute('class')) ?? '', /\bawaiting\b/);
     const staging = row.locator('td[data-label="staging"] a.cell');
-    const border = (locator: typeof production) => locator.evaluate((el) => getComputedStyle(el).borderTopColor);
+    const border = (locator: typeof production) => locator.evaluate((el) => (globalThis as unknown as { getComputedStyle(e: unknown): { borderTopColor: string } }).getComputedStyle(el).borderTopColor);
     assert.notEqual(await border(production), await border(staging), 'the awaiting cell looks different');
     assert.equal(await production.getAttribute('href'), '#/applications/api-production');
     await matrix.getByRole('columnheader', { name: 'production (production)' }).waitFor();
