@@ -4,7 +4,8 @@
  * `trunkline release` to the fake kube API server (cluster `default`): the
  * matrix with production awaiting approval, production actions gated on the
  * environment's sync role, approve and sync from the application page, a
- * rollback to a chosen release, delivery metrics and the audit log.
+ * rollback to a chosen release, delivery metrics, the audit log, and a
+ * sync inside a deny window with an override reason.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -271,6 +272,28 @@ describe('web UI: environments', { skip, timeout: 900_000 }, () => {
     await filters.getByLabel('What').fill('access.denied');
     await filters.getByRole('button', { name: 'Filter' }).click();
     await entries.getByRole('row').filter({ hasText: 'access.denied' }).filter({ hasText: 'dev' }).first().waitFor();
+    assert.deepEqual(ui.pageErrors, []);
+    await page.context().close();
+  });
+
+  it('syncs production inside a deny window only with an override reason', async () => {
+    await config.git('pull', '-q', 'origin', 'main');
+    await config.commit({ 'environments.yaml': `${environmentsYaml}    windows:\n      - { kind: deny, schedule: "* * * * *", duration: 1h, timeZone: Europe/Berlin }\n` }, 'freeze production');
+    await config.git('push', '-q', 'origin', 'main');
+    await waitFor(async () => (await call<{ environments: { name: string; windows: unknown[] }[] }>('GET', '/api/environments')).body.environments.find((e) => e.name === 'production')?.windows.length === 1, 'the deny window in force');
+    const page = await ui.open('rm', '#/applications/api-production');
+    await page.getByRole('button', { name: 'Sync', exact: true }).click();
+    const dialog = page.getByRole('dialog', { name: 'Confirm: Sync' });
+    await dialog.getByRole('button', { name: 'Confirm sync' }).click();
+    await dialog.getByRole('alert').getByText(/inside the deny window/).waitFor();
+    await dialog.getByLabel(/^Override reason/).fill('hotfix agreed with ops');
+    await dialog.getByRole('button', { name: 'Confirm sync' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    const overrides = await waitFor(async () => {
+      const { body } = await as('admin')<{ entries: { actor: string; details: { reason?: string } }[] }>('GET', '/api/audit?environment=production&action=environment.window.override');
+      return body.entries.length > 0 ? body.entries : undefined;
+    }, 'the override audited');
+    assert.deepEqual(overrides.map((e) => [e.actor, e.details.reason]), [['rm', 'hotfix agreed with ops']]);
     assert.deepEqual(ui.pageErrors, []);
     await page.context().close();
   });

@@ -56,6 +56,7 @@ export interface EnvironmentView {
   /** The least role that may change this environment. */
   syncRole: 'viewer' | 'developer' | 'release-manager' | 'admin';
   approvals: { required: number; roles: ('viewer' | 'developer' | 'release-manager' | 'admin')[]; fourEyes: boolean };
+  windows: { kind: 'allow' | 'deny'; schedule: string; duration: string; timeZone?: string }[];
   ingressHost: string | null;
 }
 

@@ -8,7 +8,7 @@ import { DataTable } from '../components/table.tsx';
 import { useApi } from '../components/use-api.ts';
 import { ago, dateTime, duration, shortSha } from '../format.ts';
 import { href } from '../router.ts';
-import { mayApprove, mayChangeEnvironment, useCan, useSession, type EnvironmentRoles } from '../session.tsx';
+import { mayApprove, mayChangeEnvironment, roleAtLeast, useCan, useSession, type EnvironmentRoles } from '../session.tsx';
 import type { ApplicationDetail, EnvironmentView, ReleaseRecord, ResourceStatus, SyncRecord } from '../types.ts';
 
 /** Objects grouped namespace → kind, in a stable order. */
@@ -86,6 +86,10 @@ function Actions({ app, syncs, releases, onChanged }: { app: ApplicationDetail; 
   // An environment's application: the environment's sync role on top (as the server checks); otherwise the applications API's own action.
   const may = (action: 'environment.sync' | 'environment.promote' | 'environment.rollback') => (managed ? env !== undefined && mayChangeEnvironment(user, action, env) : can('build.trigger'));
 
+  const [reason, setReason] = useState('');
+  // The server lets release managers override an environment's sync windows with a reason.
+  const windows = environments.data?.environments.find((e) => e.name === app.environment)?.windows ?? [];
+  const mayOverride = managed && windows.length > 0 && roleAtLeast(user.role, 'release-manager');
   const restricted = managed && env !== undefined && !may('environment.sync');
   return (
     <div className="actions" aria-label="Actions" role="group">
@@ -99,10 +103,18 @@ function Actions({ app, syncs, releases, onChanged }: { app: ApplicationDetail; 
           label="Sync"
           question={`Apply the desired state of ${app.name}${production ? ' to production' : ''} now?`}
           onConfirm={async () => {
-            await environmentOr(app, 'sync', {}, {});
+            await environmentOr(app, 'sync', reason.trim() ? { override: { reason: reason.trim() } } : {}, {});
+            setReason('');
             onChanged();
           }}
-        />
+        >
+          {mayOverride && (
+            <label className="field">
+              Override reason (to sync inside a deny window or outside an allow window)
+              <input value={reason} onChange={(event) => setReason(event.target.value)} />
+            </label>
+          )}
+        </ConfirmButton>
       )}
       {managed && may('environment.promote') && (
         <ConfirmButton
