@@ -17,6 +17,7 @@ import { startFakeApiServer, type FakeApiServer } from '../kube-fake/index.ts';
 import { api } from '../helpers/api.ts';
 import { browserMissing, screenshot } from '../helpers/browser.ts';
 import { GitClient, withCredentials } from '../helpers/git-client.ts';
+import { finishRollouts } from '../helpers/rollouts.ts';
 import { ServerProcess } from '../helpers/server-process.ts';
 import { waitFor } from '../helpers/wait.ts';
 import { UiHarness } from './ui-harness.ts';
@@ -67,7 +68,7 @@ interface Cell {
 describe('web UI: environments', { skip, timeout: 900_000 }, () => {
   let fake: FakeApiServer;
   let kube: KubeClient;
-  let rollouts: NodeJS.Timeout;
+  let stopRollouts: (() => void) | undefined;
   let server: ServerProcess;
   let work: string;
   let base: string;
@@ -114,16 +115,7 @@ describe('web UI: environments', { skip, timeout: 900_000 }, () => {
   before(
     async () => {
       fake = await startFakeApiServer({ bookmarkIntervalMs: 0 });
-      const cluster = fake;
-      // The fake has no workload controllers: finish each Deployment rollout as kube-controller-manager would.
-      rollouts = setInterval(() => {
-        for (const d of cluster.objects({ apiVersion: 'apps/v1', kind: 'Deployment' })) {
-          const meta = d.metadata as { name: string; namespace: string; generation?: number };
-          if ((d.status as { observedGeneration?: number } | undefined)?.observedGeneration !== meta.generation) {
-            cluster.completeRollout({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: meta.namespace, name: meta.name });
-          }
-        }
-      }, 20);
+      stopRollouts = finishRollouts(fake);
       kube = createKubeClient({ kubeconfig: fake.kubeconfig });
       for (const name of ['test', 'staging', 'production']) await kube.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } }, { fieldManager: 'test-admin' });
 
@@ -159,7 +151,7 @@ describe('web UI: environments', { skip, timeout: 900_000 }, () => {
   );
 
   after(async () => {
-    clearInterval(rollouts);
+    stopRollouts?.();
     await ui?.close();
     await server?.stop();
     await kube?.close();
