@@ -285,7 +285,8 @@ describe('web UI', { skip }, () => {
     ] as const) {
       await page.goto(`${base}/#/${path}`);
       await page.getByRole('heading', { name: heading, exact: true }).waitFor();
-      await page.getByRole('status').or(page.getByRole('table')).or(page.getByRole('figure')).first().waitFor();
+      // The page's answer (an empty state, a table, a chart or "not available"), not the loading indicator.
+      await page.getByRole('status').filter({ hasNotText: 'Loading…' }).or(page.getByRole('table')).or(page.getByRole('figure')).first().waitFor();
       if (path === 'metrics') await screenshot(page, 'metrics');
     }
     // Deep links load the app; API paths never fall through to it.
