@@ -15,6 +15,7 @@ import { startFakeApiServer } from './kube-fake/index.ts';
 import type { FakeApiServer } from './kube-fake/index.ts';
 import { api } from './helpers/api.ts';
 import { GitClient, withCredentials } from './helpers/git-client.ts';
+import { finishRollouts } from './helpers/rollouts.ts';
 import { ServerProcess } from './helpers/server-process.ts';
 import { waitFor } from './helpers/wait.ts';
 
@@ -77,7 +78,7 @@ steps:
 describe('environments and promotion', () => {
   let fake: FakeApiServer;
   let kube: KubeClient;
-  let rollouts: NodeJS.Timeout;
+  let stopRollouts: (() => void) | undefined;
   let server: ServerProcess;
   let work: string;
   let call: ReturnType<typeof api>;
@@ -103,16 +104,7 @@ describe('environments and promotion', () => {
 
   before(async () => {
     fake = await startFakeApiServer({ bookmarkIntervalMs: 0 });
-    const cluster = fake;
-    // The fake has no workload controllers: finish each Deployment rollout as kube-controller-manager would.
-    rollouts = setInterval(() => {
-      for (const d of cluster.objects({ apiVersion: 'apps/v1', kind: 'Deployment' })) {
-        const meta = d.metadata as { name: string; namespace: string; generation?: number };
-        if ((d.status as { observedGeneration?: number } | undefined)?.observedGeneration !== meta.generation) {
-          cluster.completeRollout({ apiVersion: 'apps/v1', kind: 'Deployment', namespace: meta.namespace, name: meta.name });
-        }
-      }
-    }, 20);
+    stopRollouts = finishRollouts(fake);
     kube = createKubeClient({ kubeconfig: fake.kubeconfig });
     for (const name of ['test', 'staging', 'production']) await kube.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } }, { fieldManager: 'test-admin' });
 
@@ -148,7 +140,7 @@ describe('environments and promotion', () => {
   });
 
   after(async () => {
-    clearInterval(rollouts);
+    stopRollouts?.();
     await server?.stop();
     await kube?.close();
     await fake?.close();

@@ -1,10 +1,11 @@
-/** The web UI's pure parts: ANSI colours, the SSE parser and the pipeline graph layout. */
+/** The web UI's pure parts: ANSI colours, the SSE parser, the pipeline graph layout and role gating. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { parseAnsi, stripAnsi } from '../../ui/src/ansi.ts';
 import { layers } from '../../ui/src/components/dag-layout.ts';
 import { SseParser } from '../../ui/src/sse-parser.ts';
+import { allowed, mayApprove, mayChangeEnvironment, type Role, type User } from '../../ui/src/permissions.ts';
 
 describe('ANSI colours', () => {
   it('turns SGR sequences into styled segments and carries the style over lines', () => {
@@ -89,5 +90,30 @@ describe('pipeline graph layout', () => {
       { id: 'b', label: 'b', status: 'x', dependsOn: ['a'] },
     ]);
     assert.equal(result.size, 2);
+  });
+});
+
+describe('role gating', () => {
+  const user = (role: Role, can?: Record<string, boolean>): User => ({ id: role, login: role, name: role, email: '', role, ...(can ? { can } : {}) });
+  const production = { kind: 'production', syncRole: 'release-manager' as const, approvals: { roles: ['release-manager' as const] } };
+  const test = { kind: 'test', syncRole: 'developer' as const, approvals: { roles: ['release-manager' as const] } };
+
+  it("needs the environment's sync role on top of the action's", () => {
+    assert.equal(mayChangeEnvironment(user('developer'), 'environment.sync', test), true);
+    assert.equal(mayChangeEnvironment(user('developer'), 'environment.sync', production), false);
+    assert.equal(mayChangeEnvironment(user('release-manager'), 'environment.rollback', production), true);
+    assert.equal(mayChangeEnvironment(user('viewer'), 'environment.sync', test), false);
+    // An older server without syncRole: production still needs a release manager.
+    assert.equal(mayChangeEnvironment(user('developer'), 'environment.sync', { kind: 'production' }), false);
+    // The server's own answer wins over the role table.
+    assert.equal(mayChangeEnvironment(user('admin', { 'environment.sync': false }), 'environment.sync', test), false);
+  });
+
+  it("approves from the environment's least approval role up", () => {
+    assert.equal(mayApprove(user('developer'), production), false);
+    assert.equal(mayApprove(user('release-manager'), production), true);
+    assert.equal(mayApprove(user('admin'), production), true);
+    assert.equal(mayApprove(user('developer'), { kind: 'test', approvals: { roles: ['admin', 'developer'] } }), true);
+    assert.equal(allowed(user('viewer'), 'no.such.action'), false);
   });
 });

@@ -6,52 +6,37 @@
  * settings, and the pages of features this server may not have.
  */
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
 import { startFakeApiServer, type FakeApiServer } from '../kube-fake/index.ts';
 import { api } from '../helpers/api.ts';
-import { browserMissing, launchBrowser, screenshot } from '../helpers/browser.ts';
+import { browserMissing, screenshot } from '../helpers/browser.ts';
 import { withCredentials } from '../helpers/git-client.ts';
 import { TestRepo } from '../helpers/git-repo.ts';
 import { ServerProcess } from '../helpers/server-process.ts';
 import { waitFor } from '../helpers/wait.ts';
+import { desktop, phone, UiHarness } from './ui-harness.ts';
 
-const root = new URL('../..', import.meta.url).pathname;
 const skip = browserMissing();
 if (skip) console.log(`# skipping the web UI tests: ${skip}`);
-
-const desktop = { width: 1280, height: 800 };
-const phone = { width: 390, height: 844 };
 
 describe('web UI', { skip }, () => {
   let work: string;
   let server: ServerProcess;
   let base: string;
-  let browser: Browser;
+  let ui: UiHarness;
   let repo: TestRepo;
   let config: TestRepo;
   let fake: FakeApiServer;
   const tokens: Record<string, string> = {};
-  const pageErrors: string[] = [];
   let call: ReturnType<typeof api>;
   const go = (build: number) => writeFileSync(join(work, `go-${build}`), '');
 
-  /** A page signed in with `role`'s token (stored the way the sign-in form stores it). */
-  const open = async (role: string, path: string, viewport = desktop): Promise<Page> => {
-    const context = await browser.newContext({ viewport });
-    await context.addInitScript((token) => localStorage.setItem('trunkline.token', token), tokens[role]!);
-    const page = await context.newPage();
-    page.on('pageerror', (error) => pageErrors.push(`${path}: ${error.message}`));
-    await page.goto(`${base}/${path}`);
-    return page;
-  };
+  const open = (role: string, path: string, viewport = desktop) => ui.open(role, path, viewport);
 
   before(async () => {
-    if (!existsSync(join(root, 'ui/dist/index.html'))) execFileSync(process.execPath, [join(root, 'node_modules/vite/bin/vite.js'), 'build', '--config', join(root, 'ui/vite.config.ts')], { stdio: 'ignore' });
     work = mkdtempSync(join(tmpdir(), 'tl-ui-'));
     repo = new TestRepo();
     repo.commit(
@@ -109,19 +94,19 @@ describe('web UI', { skip }, () => {
     const created = await call('POST', '/api/applications', { name: 'web', source: { repoUrl: 'acme/config', path: 'web' }, destination: { cluster: 'prod', namespace: 'default' } });
     assert.equal(created.status, 201, JSON.stringify(created.body));
 
-    browser = await launchBrowser();
+    ui = await UiHarness.launch(base, tokens);
   });
 
   after(async () => {
     for (const build of [1, 2, 3, 4]) go(build);
-    await browser?.close();
+    await ui?.close();
     await server?.stop();
     await fake?.close();
     for (const dir of [work, repo?.dir, config?.dir]) if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
   it('signs in with a token and refuses a wrong one', async () => {
-    const context = await browser.newContext({ viewport: desktop });
+    const context = await ui.browser.newContext({ viewport: desktop });
     const page = await context.newPage();
     await page.goto(base);
     await page.getByLabel('Access token').fill('not-a-token');
@@ -300,7 +285,8 @@ describe('web UI', { skip }, () => {
     ] as const) {
       await page.goto(`${base}/#/${path}`);
       await page.getByRole('heading', { name: heading, exact: true }).waitFor();
-      await page.getByRole('status').or(page.getByRole('table')).or(page.getByRole('figure')).first().waitFor();
+      // The page's answer (an empty state, a table, a chart or "not available"), not the loading indicator.
+      await page.getByRole('status').filter({ hasNotText: 'Loading…' }).or(page.getByRole('table')).or(page.getByRole('figure')).first().waitFor();
       if (path === 'metrics') await screenshot(page, 'metrics');
     }
     // Deep links load the app; API paths never fall through to it.
@@ -308,7 +294,7 @@ describe('web UI', { skip }, () => {
     const missing = await fetch(`${base}/api/no-such-route`);
     assert.equal(missing.status, 404);
     assert.equal(((await missing.json()) as { error: string }).error, 'not_found');
-    assert.deepEqual(pageErrors, []);
+    assert.deepEqual(ui.pageErrors, []);
     await page.context().close();
   });
 });

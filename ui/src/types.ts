@@ -49,8 +49,15 @@ export interface EnvironmentView {
   name: string;
   kind: 'preview' | 'test' | 'staging' | 'production';
   cluster: string | null;
+  clusterConnected: boolean;
+  message: string | null;
   namespace: string;
-  sync: string;
+  sync: 'auto' | 'manual' | 'pipeline';
+  /** The least role that may change this environment. */
+  syncRole: 'viewer' | 'developer' | 'release-manager' | 'admin';
+  approvals: { required: number; roles: ('viewer' | 'developer' | 'release-manager' | 'admin')[]; fourEyes: boolean };
+  windows: { kind: 'allow' | 'deny'; schedule: string; duration: string; timeZone?: string }[];
+  ingressHost: string | null;
 }
 
 export interface ReleaseRecord {

@@ -17,6 +17,8 @@ export interface EnvironmentView {
   message: string | null;
   namespace: string;
   sync: Environment['deploy'];
+  /** The least role that may change this environment (sync, promote, roll back): `release-manager` for production. */
+  syncRole: Environment['syncRole'];
   approvals: Environment['approvals'];
   windows: SyncWindow[];
   ingressHost: string | null;
@@ -67,6 +69,7 @@ export async function environmentsView(deps: EnvironmentDeps): Promise<Environme
         message: connected ? null : connectMessage(env.cluster),
         namespace: env.namespace,
         sync: env.deploy,
+        syncRole: env.syncRole,
         approvals: env.approvals,
         windows: env.windows,
         ingressHost: env.ingressHost,

@@ -8,7 +8,7 @@ import { DataTable } from '../components/table.tsx';
 import { useApi } from '../components/use-api.ts';
 import { ago, dateTime, duration, shortSha } from '../format.ts';
 import { href } from '../router.ts';
-import { useCan } from '../session.tsx';
+import { mayApprove, mayChangeEnvironment, roleAtLeast, useCan, useSession, type EnvironmentRoles } from '../session.tsx';
 import type { ApplicationDetail, EnvironmentView, ReleaseRecord, ResourceStatus, SyncRecord } from '../types.ts';
 
 /** Objects grouped namespace → kind, in a stable order. */
@@ -73,29 +73,50 @@ async function environmentOr<T>(app: ApplicationDetail, verb: 'sync' | 'rollback
 }
 
 function Actions({ app, syncs, releases, onChanged }: { app: ApplicationDetail; syncs: SyncRecord[]; releases: ReleaseRecord[]; onChanged(): void }) {
+  const { user } = useSession();
   const can = useCan();
   const environments = useApi<{ environments: EnvironmentView[] }>(app.environment ? '/api/environments' : null);
-  const kind = environments.data?.environments.find((e) => e.name === app.environment)?.kind ?? (app.environment === 'production' ? 'production' : undefined);
-  const production = kind === 'production';
+  const env: EnvironmentRoles | undefined = environments.data?.environments.find((e) => e.name === app.environment) ?? (app.environment === 'production' ? { kind: 'production' } : undefined);
+  const production = env?.kind === 'production';
   const [from, setFrom] = useState('');
   const [target, setTarget] = useState('');
   const revisions = [...new Map(syncs.filter((s) => s.status === 'Succeeded' && !s.dryRun).map((s) => [s.revision, s])).values()];
   const managed = Boolean(app.environment && app.service);
   const envPath = `/api/environments/${app.environment}/services/${app.service}`;
+  // An environment's application: the environment's sync role on top (as the server checks); otherwise the applications API's own action.
+  const may = (action: 'environment.sync' | 'environment.promote' | 'environment.rollback') => (managed ? env !== undefined && mayChangeEnvironment(user, action, env) : can('build.trigger'));
 
+  const [reason, setReason] = useState('');
+  // The server lets release managers override an environment's sync windows with a reason.
+  const windows = environments.data?.environments.find((e) => e.name === app.environment)?.windows ?? [];
+  const mayOverride = managed && windows.length > 0 && roleAtLeast(user.role, 'release-manager');
+  const restricted = managed && env !== undefined && !may('environment.sync');
   return (
     <div className="actions" aria-label="Actions" role="group">
-      {can(production ? 'environment.sync.production' : 'build.trigger') && (
+      {restricted && (
+        <p className="muted">
+          Changes to {app.environment} need the {env.syncRole ?? 'release-manager'} role; you are {user.role}.
+        </p>
+      )}
+      {may('environment.sync') && (
         <ConfirmButton
           label="Sync"
           question={`Apply the desired state of ${app.name}${production ? ' to production' : ''} now?`}
           onConfirm={async () => {
-            await environmentOr(app, 'sync', {}, {});
+            await environmentOr(app, 'sync', reason.trim() ? { override: { reason: reason.trim() } } : {}, {});
+            setReason('');
             onChanged();
           }}
-        />
+        >
+          {mayOverride && (
+            <label className="field">
+              Override reason (to sync inside a deny window or outside an allow window)
+              <input value={reason} onChange={(event) => setReason(event.target.value)} />
+            </label>
+          )}
+        </ConfirmButton>
       )}
-      {managed && can('environment.promote') && (
+      {managed && may('environment.promote') && (
         <ConfirmButton
           label="Promote"
           comment="optional"
@@ -120,7 +141,7 @@ function Actions({ app, syncs, releases, onChanged }: { app: ApplicationDetail; 
           </label>
         </ConfirmButton>
       )}
-      {managed && can('environment.approve') && (
+      {managed && env !== undefined && mayApprove(user, env) && (
         <ConfirmButton
           label="Approve"
           comment="required"
@@ -131,7 +152,7 @@ function Actions({ app, syncs, releases, onChanged }: { app: ApplicationDetail; 
           }}
         />
       )}
-      {can(production ? 'environment.rollback.production' : 'build.trigger') && (revisions.length > 0 || releases.length > 0) && (
+      {may('environment.rollback') && (revisions.length > 0 || releases.length > 0) && (
         <ConfirmButton
           label="Roll back"
           danger

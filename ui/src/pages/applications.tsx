@@ -13,7 +13,7 @@ export function Applications() {
       <Loaded {...apps}>
         {(list) =>
           list.length === 0 ? (
-            <p className="muted">No applications yet.</p>
+            <p className="muted" role="status">No applications yet.</p>
           ) : (
             <DataTable
               label="Applications"

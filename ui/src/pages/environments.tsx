@@ -37,7 +37,7 @@ export function Environments() {
       <Loaded {...matrix}>
         {(m) =>
           m.services.length === 0 ? (
-            <p className="muted">No services deployed yet.</p>
+            <p className="muted" role="status">No services deployed yet.</p>
           ) : (
             <div className="table-scroll">
               <table className="matrix" aria-label="Environments matrix">

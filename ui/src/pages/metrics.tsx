@@ -15,6 +15,7 @@ interface Dora {
     changeFailureRate: number | null;
     timeToRestoreSeconds: { median: number } | null;
     reworkRate: number | null;
+    failures: number;
   };
   series: { date: string; deployments: number; failures: number; leadTimeMedianSeconds: number | null }[];
 }
@@ -66,6 +67,7 @@ export function Metrics() {
               big
               label="Summary"
               items={[
+                ['Deployments', `${summary.deployments}${summary.failures ? ` (${summary.failures} failed)` : ''}`],
                 ['Deployment frequency', `${Math.round(summary.deploymentFrequencyPerDay * 100) / 100} / day`],
                 ['Lead time (median)', summary.leadTimeSeconds ? duration(summary.leadTimeSeconds.median * 1000) : '–'],
                 ['Change failure rate', percent(summary.changeFailureRate)],

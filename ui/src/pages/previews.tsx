@@ -17,7 +17,7 @@ export function Previews() {
       <Loaded {...previews}>
         {(list) =>
           list.length === 0 ? (
-            <p className="muted">No preview environments are open.</p>
+            <p className="muted" role="status">No preview environments are open.</p>
           ) : (
             <DataTable
               label="Preview environments"

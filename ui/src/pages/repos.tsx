@@ -11,7 +11,7 @@ export function Repos() {
       <Loaded {...repos}>
         {(list) =>
           list.length === 0 ? (
-            <p className="muted">No repositories yet. An admin adds them under Settings.</p>
+            <p className="muted" role="status">No repositories yet. An admin adds them under Settings.</p>
           ) : (
             <ul className="cards" aria-label="Repositories">
               {list.map((repo) => (
