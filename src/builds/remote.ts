@@ -69,6 +69,8 @@ export class RemoteStages {
     const labels = claimLabels(runner);
     const deadline = this.#deps.clock.now() + waitMs;
     while (!signal?.aborted) {
+      // Read before looking: work queued while we look wakes the wait below at once.
+      const epoch = this.#deps.queued.epoch;
       const job = await this.#deps.store.jobs.claim({ owner, leaseMs: this.#options.leaseMs, kinds: [STAGE_JOB], labels });
       if (job) {
         const assignment = await this.#assign(job, owner, runner.name);
@@ -77,7 +79,7 @@ export class RemoteStages {
       }
       const left = deadline - this.#deps.clock.now();
       if (left <= 0) return undefined;
-      await this.#deps.queued.wait(left, signal);
+      await this.#deps.queued.wait(left, signal, epoch);
     }
     return undefined;
   }

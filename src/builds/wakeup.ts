@@ -1,29 +1,34 @@
 /**
  * Wakes waiting loops at once when there is work, instead of sleeping a
  * fixed interval: `notify` resolves every pending `wait` (the local worker
- * and each runner's long poll race to claim; losers wait again); a notify
- * with no waiter is remembered so the next `wait` returns immediately.
+ * and each runner's long poll race to claim; losers wait again). Each
+ * notify also moves `epoch` on, so a claimer that found nothing and then
+ * waits `since` the epoch it read before looking misses no notify that
+ * came in between.
  */
 export class Wakeup {
-  private pending = false;
+  private generation = 0;
   private readonly waiters = new Set<() => void>();
 
+  /** Read before looking for work; pass to `wait`. */
+  get epoch(): number {
+    return this.generation;
+  }
+
   notify(): void {
-    if (this.waiters.size === 0) {
-      this.pending = true;
-      return;
-    }
+    this.generation++;
     const woken = [...this.waiters];
     this.waiters.clear();
     for (const wake of woken) wake();
   }
 
-  /** Resolves on the next notify, or after `timeoutMs` at the latest (or when `signal` aborts). */
-  wait(timeoutMs: number, signal?: AbortSignal): Promise<void> {
-    if (this.pending) {
-      this.pending = false;
-      return Promise.resolve();
-    }
+  /**
+   * Resolves on the next notify — at once when one came after `since` — or
+   * after `timeoutMs` at the latest (or when `signal` aborts).
+   */
+  wait(timeoutMs: number, signal?: AbortSignal, since?: number): Promise<void> {
+    if (since !== undefined && since !== this.generation) return Promise.resolve();
+    if (signal?.aborted) return Promise.resolve();
     return new Promise((resolve) => {
       const done = () => {
         clearTimeout(timer);

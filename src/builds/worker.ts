@@ -83,6 +83,7 @@ export class StageWorker {
 
   private async run(): Promise<void> {
     while (!this.stopped) {
+      const epoch = this.deps.queued.epoch;
       try {
         await settleExpiredLeases(this.deps, { requeue: this.options.lostStages === 'requeue', maxAttempts: 3 });
         if (this.running.size < this.options.capacity) {
@@ -96,7 +97,7 @@ export class StageWorker {
       } catch (error) {
         this.logger.error({ err: error }, 'claiming work failed');
       }
-      await this.deps.queued.wait(this.options.pollMs);
+      await this.deps.queued.wait(this.options.pollMs, undefined, epoch);
     }
   }
 

@@ -59,8 +59,9 @@ export function runnerRoutes(app: FastifyInstance, { store, builds }: AppContext
     const body = parseInput(claimBody, request.body, 'claim');
     await store.runners.seen(record.id, { labels: body.labels, version: body.version });
     // The poll ends early when the runner hangs up, so no stage is leased to a closed connection.
+    // (The response's 'close', not the request's: that one fires as soon as the body has been read.)
     const gone = new AbortController();
-    request.raw.on('close', () => gone.abort());
+    reply.raw.on('close', () => gone.abort());
     const assignment = await builds.remote.claim({ name: record.name, types: body.types, os: body.os, arch: body.arch, labels: body.labels }, body.waitSeconds * 1000, gone.signal);
     return assignment ? assignment : reply.status(204).send();
   });
