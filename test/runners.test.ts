@@ -104,6 +104,8 @@ test('four runners take 200 queued builds: none twice, none lost, even when one 
     return d.stages[0]?.machine ? d : undefined;
   }, 'build 25 machine');
   const victim = Number(detail25.stages[0]!.machine!.replace(/^r/, '')) - 1;
+  // Only r4 has the gpu label: its build must have run before r4 may be the one killed.
+  await waitFor(async () => ['success', 'failure', 'error'].includes((await call<Detail>('GET', `/api/repos/acme/app/builds/${gpu.body.number}`)).body.build.status), 'the gpu build', 300_000);
   runners[victim]!.kill('SIGKILL');
 
   await waitFor(async () => {
