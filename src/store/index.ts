@@ -3,8 +3,8 @@
  * interface. `openStore` gives the embedded SQLite implementation; every
  * method is async so that another engine can implement the same contract.
  */
-export { openStore } from './sqlite/open.ts';
-export type { OpenStoreOptions } from './sqlite/open.ts';
+export { openStore } from './open.ts';
+export type { OpenStoreOptions } from './open.ts';
 export type * from './types.ts';
 export type * from './records.ts';
 /** The allowed values, for schemas at the API boundary. */

@@ -72,8 +72,30 @@ export interface Store {
   readonly notificationDeliveries: NotificationDeliveryRepository;
   readonly audit: AuditRepository;
   readonly previews: PreviewRepository;
+  readonly locks: LockRepository;
   /** Closes the connection; the store is unusable afterwards. */
   close(): Promise<void>;
+}
+
+// ── locks ────────────────────────────────────────────────────────────────
+
+/**
+ * Named locks shared by every process using the store, to elect the one
+ * that runs a singleton (the GitOps controller). On Postgres a session
+ * advisory lock: the database frees it when its holder's connection ends,
+ * so a crashed leader hands over by itself. On SQLite, which one server
+ * process uses, the lock is held within that process.
+ */
+export interface LockRepository {
+  /** Takes `name` if no one holds it; `undefined` when another holder has it. */
+  tryAcquire(name: string): Promise<HeldLock | undefined>;
+}
+
+export interface HeldLock {
+  readonly name: string;
+  /** Resolves with the reason when the lock is lost (its connection broke): stop leading at once. */
+  readonly lost: Promise<Error>;
+  release(): Promise<void>;
 }
 
 /** Optimistic guard for updates: fail with `ConflictError` unless the current status is one of these. */

@@ -6,9 +6,8 @@ import { DatabaseSync } from 'node:sqlite';
 import { after, test } from 'node:test';
 import { ConfigError } from '../../core/index.ts';
 import { openStore } from '../index.ts';
-import { Database } from './database.ts';
-import { migrate } from './migrate.ts';
-import { migrations } from './migrations.ts';
+import { SqliteDatabase as Database } from './database.ts';
+import { migrate, migrations } from '../sql/index.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'trunkline-store-open-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -72,7 +71,7 @@ test('refuses a database whose schema is newer than the code', async () => {
   await (await openStore({ path, secretKey })).close();
   const db = new DatabaseSync(path);
   db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(999, 'from the future', 0);
-  db.close();
+  await db.close();
 
   await assert.rejects(
     openStore({ path, secretKey }),
@@ -98,12 +97,12 @@ test('an in-memory store works for quick use', async () => {
 test('a database of schema version 1 is upgraded with its data kept', async () => {
   const path = join(dir, 'v1.db');
   const old = new Database(path, 1000);
-  migrate(old, migrations.filter((m) => m.version === 1), 500);
-  old.run(
+  await migrate(old, migrations.filter((m) => m.version === 1), 500);
+  await old.run(
     `INSERT INTO repos (id, namespace, name, clone_url, default_branch, visibility, config_path, timeout_minutes, trusted, created_at, updated_at)
      VALUES ('r1', 'old', 'repo', 'https://git.example/old/repo.git', 'main', 'private', '.drone.yml', 60, 0, 500, 500)`,
   );
-  old.close();
+  await old.close();
 
   const store = await openStore({ path, secretKey });
   try {

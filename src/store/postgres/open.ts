@@ -1,0 +1,40 @@
+import type { Clock } from '../../core/index.ts';
+import type { SecretCipher } from '../secret-cipher.ts';
+import { migrate, migrations, SqlStore } from '../sql/index.ts';
+import type { Store } from '../types.ts';
+import { PostgresDatabase } from './database.ts';
+import { postgresDdl } from './ddl.ts';
+import { AdvisoryLocks } from './locks.ts';
+
+export interface PostgresStoreOptions {
+  /** `postgres://user:password@host:port/database` (libpq connection URI; `?sslmode=` etc. honoured). */
+  url: string;
+  /** Schema to keep the tables in (created if missing); default the connection's search path (`public`). */
+  schema?: string;
+  /** Pool size (default 10). */
+  maxConnections?: number;
+}
+
+/**
+ * Opens a Postgres store and migrates its schema. Several servers may open
+ * the same database at once: migrations run under an advisory lock, so
+ * exactly one applies each.
+ */
+export async function openPostgresStore(options: PostgresStoreOptions, clock: Clock, cipher: SecretCipher): Promise<Store> {
+  const db = new PostgresDatabase(options.url, options);
+  try {
+    if (options.schema) await db.exec(`CREATE SCHEMA IF NOT EXISTS "${options.schema.replaceAll('"', '""')}"`);
+    const client = await db.connect();
+    try {
+      await client.query("SELECT pg_advisory_lock(hashtextextended('trunkline:migrations', 0))");
+      await migrate(db, migrations, clock.now(), postgresDdl);
+    } finally {
+      await client.query('SELECT pg_advisory_unlock_all()').catch(() => undefined);
+      client.release();
+    }
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
+  return new SqlStore(db, clock, cipher, new AdvisoryLocks(() => db.connect()));
+}

@@ -1,0 +1,26 @@
+import type { HeldLock } from '../types.ts';
+import type { EngineLocks } from '../sql/index.ts';
+
+/**
+ * Locks within this process: a SQLite store serves one server process, so
+ * the process that opened it is the only candidate. A lock is never lost.
+ */
+export class ProcessLocks implements EngineLocks {
+  readonly #held = new Set<string>();
+
+  async tryAcquire(name: string): Promise<HeldLock | undefined> {
+    if (this.#held.has(name)) return undefined;
+    this.#held.add(name);
+    return {
+      name,
+      lost: new Promise<Error>(() => undefined),
+      release: async () => {
+        this.#held.delete(name);
+      },
+    };
+  }
+
+  async close(): Promise<void> {
+    this.#held.clear();
+  }
+}
