@@ -11,7 +11,7 @@ interface Scope {
 // SQLSTATEs after which a transaction can simply be run again.
 const SERIALIZATION_FAILURE = '40001';
 const DEADLOCK_DETECTED = '40P01';
-const MAX_ATTEMPTS = 12;
+const MAX_ATTEMPTS = 30;
 
 // BIGINT and NUMERIC (COUNT, SUM) as numbers: every integer stored here is a
 // millisecond time, a counter or a size, far below 2^53.
@@ -76,7 +76,7 @@ export class PostgresDatabase implements Database {
       } catch (error) {
         await client.query('ROLLBACK').catch(() => (broken = true));
         if (attempt < MAX_ATTEMPTS && retryable(error)) {
-          await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * attempt));
+          await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(200, 2 ** attempt)));
           continue;
         }
         throw error;
@@ -92,7 +92,7 @@ export class PostgresDatabase implements Database {
   }
 
   async close(): Promise<void> {
-    await this.#pool.end();
+    if (!this.#pool.ended) await this.#pool.end();
   }
 
   async #savepoint<T>(scope: Scope, work: () => Promise<T>): Promise<T> {

@@ -23,10 +23,10 @@ export interface PostgresStoreOptions {
 export async function openPostgresStore(options: PostgresStoreOptions, clock: Clock, cipher: SecretCipher): Promise<Store> {
   const db = new PostgresDatabase(options.url, options);
   try {
-    if (options.schema) await db.exec(`CREATE SCHEMA IF NOT EXISTS "${options.schema.replaceAll('"', '""')}"`);
     const client = await db.connect();
     try {
       await client.query("SELECT pg_advisory_lock(hashtextextended('trunkline:migrations', 0))");
+      if (options.schema) await client.query(`CREATE SCHEMA IF NOT EXISTS "${options.schema.replaceAll('"', '""')}"`);
       await migrate(db, migrations, clock.now(), postgresDdl);
     } finally {
       await client.query('SELECT pg_advisory_unlock_all()').catch(() => undefined);

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { ConfigError, ConflictError, NotFoundError } from '../../core/index.ts';
-import { openStore } from '../index.ts';
+import { openTestStore } from '../test-store.test-helper.ts';
 import type { ApplicationInput, ClusterRecord, Store } from '../index.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'trunkline-store-applications-'));
@@ -17,7 +17,7 @@ let staging: ClusterRecord;
 let production: ClusterRecord;
 
 before(async () => {
-  store = await openStore({ path, secretKey, clock });
+  store = await openTestStore({ path, secretKey, clock });
   staging = await store.clusters.create({ name: 'staging', inCluster: true });
   production = await store.clusters.create({ name: 'production', inCluster: true });
 });
@@ -159,7 +159,7 @@ test('applications and their status survive reopening the file', async () => {
   const web = apps.find((a) => a.name === 'web-staging');
   const status = await store.applicationStatus.get(web?.id ?? '');
   await store.close();
-  store = await openStore({ path, secretKey, clock });
+  store = await openTestStore({ path, secretKey, clock });
   assert.deepEqual(await store.applications.list(), apps);
   assert.deepEqual(await store.applicationStatus.get(web?.id ?? ''), status);
 });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ConfigError, ConflictError, NotFoundError } from '../../core/index.ts';
-import { openStore } from '../index.ts';
+import { openTestStore } from '../test-store.test-helper.ts';
 import type { ReleaseInput } from '../index.ts';
 
 let time = 1_000;
@@ -27,7 +27,7 @@ function release(overrides: Partial<ReleaseInput> = {}): ReleaseInput {
 }
 
 test('approvals: one per login and version, a comment is required, listed oldest first', async () => {
-  const store = await openStore({ path: ':memory:', secretKey, clock });
+  const store = await openTestStore({ path: ':memory:', secretKey, clock });
   const key = { environment: 'production', service: 'api', version: '3-main-abcdef12' };
   await store.approvals.add({ ...key, login: 'alice', role: 'release-manager', comment: 'looks good' });
   time += 1;
@@ -43,7 +43,7 @@ test('approvals: one per login and version, a comment is required, listed oldest
 });
 
 test('releases: stored whole, listed newest first with filters and a limit', async () => {
-  const store = await openStore({ path: ':memory:', secretKey, clock });
+  const store = await openTestStore({ path: ':memory:', secretKey, clock });
   const first = await store.releases.create(release());
   const second = await store.releases.create(release({ kind: 'rollback', rollbackTarget: { releaseId: first.id, configRevision: first.configRevision }, healthy: false, build: null, syncId: 's1' }));
   await store.releases.create(release({ environment: 'staging' }));

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { ConfigError, NotFoundError } from '../../core/index.ts';
 import { openStore } from '../index.ts';
+import { openTestStore, sqliteOnly } from '../test-store.test-helper.ts';
 import type { ArtifactInput, BuildRecord, Store } from '../index.ts';
 import { SqliteDatabase as Database } from '../sqlite/database.ts';
 import { migrate, migrations } from '../sql/index.ts';
@@ -36,7 +37,7 @@ function image(buildId: string, overrides: Partial<ArtifactInput> = {}): Artifac
 }
 
 before(async () => {
-  store = await openStore({ path, secretKey, clock });
+  store = await openTestStore({ path, secretKey, clock });
   const repo = await store.repos.create({ namespace: 'acme', name: 'api', cloneUrl: 'x' });
   build1 = await store.builds.create({ repoId: repo.id, event: 'push', ref: 'refs/heads/main', branch: 'main', commitSha: '0123abcd'.repeat(5) });
   build2 = await store.builds.create({ repoId: repo.id, event: 'push', ref: 'refs/heads/main', branch: 'main', commitSha: '4567ef01'.repeat(5) });
@@ -162,7 +163,7 @@ test('bad verdicts are refused', async () => {
 
 test('artifacts and verdicts survive reopening the file', async () => {
   await store.close();
-  store = await openStore({ path, secretKey, clock });
+  store = await openTestStore({ path, secretKey, clock });
   assert.deepEqual((await store.artifacts.listByBuild(build1.id)).map((a) => a.kind), ['image', 'chart']);
   assert.equal((await store.artifacts.findByDigest(imageDigest)).length, 2);
   const latest = await store.verdicts.latest(imageDigest);
@@ -171,7 +172,7 @@ test('artifacts and verdicts survive reopening the file', async () => {
   assert.equal((await store.verdicts.latest(chartDigest))?.summary, 'b');
 });
 
-test('a database of schema version 2 gains both tables with its builds kept', async () => {
+test('a database of schema version 2 gains both tables with its builds kept', sqliteOnly, async () => {
   const oldPath = join(dir, 'v2.sqlite');
   const old = new Database(oldPath, 1000);
   await migrate(old, migrations.filter((m) => m.version <= 2), 500);

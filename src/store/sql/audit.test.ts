@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { openStore } from '../index.ts';
+import { openTestStore } from '../test-store.test-helper.ts';
 import type { AuditAppendInput, AuditUnsealed, Store } from '../index.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'trunkline-store-audit-'));
@@ -11,7 +11,7 @@ const path = join(dir, 'db.sqlite');
 const secretKey = Buffer.alloc(32, 9);
 let store: Store;
 before(async () => {
-  store = await openStore({ path, secretKey });
+  store = await openTestStore({ path, secretKey });
 });
 after(async () => {
   await store.close();
@@ -45,7 +45,7 @@ test('appends form a chain: seq without gaps, each prevHash the hash before it',
 });
 
 test('appends from several connections at once stay one linear chain', async () => {
-  const others = await Promise.all([1, 2].map(() => openStore({ path, secretKey })));
+  const others = await Promise.all([1, 2].map(() => openTestStore({ path, secretKey })));
   try {
     const start = (await store.audit.chain()).headSeq;
     const writers = [store, ...others].flatMap((s, w) => Array.from({ length: 20 }, (_, i) => s.audit.append(entry(3000 + i, { actor: `w${w}` }), seal)));

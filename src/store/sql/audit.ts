@@ -2,6 +2,7 @@ import { InternalError } from '../../core/index.ts';
 import type { AuditChainState, AuditRecord } from '../records.ts';
 import type { AuditAppendInput, AuditListQuery, AuditPruneResult, AuditRepository, AuditUnsealed } from '../types.ts';
 import { int, nullable, optInt, optText, text } from './columns.ts';
+import { ROW_LOCKED } from './database.ts';
 import type { Database, Params, Row } from './database.ts';
 
 const defaultLimit = 100;
@@ -14,10 +15,10 @@ export class SqlAuditRepository implements AuditRepository {
   }
 
   async append(input: AuditAppendInput, seal: (entry: AuditUnsealed) => string): Promise<AuditRecord> {
-    // BEGIN IMMEDIATE: the head is read under the write lock, so no other
-    // connection can append between the read and the insert.
+    // The head is read under a write lock (SQLite's BEGIN IMMEDIATE, Postgres's
+    // row lock), so no other connection can append between the read and the insert.
     return this.#db.transaction(async () => {
-      const head = await this.#chain();
+      const head = await this.#chain(true);
       const unsealed: AuditUnsealed = { seq: head.headSeq + 1, ...input, prevHash: head.headHash };
       const record: AuditRecord = { ...unsealed, hash: seal(unsealed) };
       await this.#db.run(
@@ -39,7 +40,7 @@ export class SqlAuditRepository implements AuditRepository {
       );
       await this.#db.run('UPDATE audit_chain SET head_seq = ?, head_hash = ? WHERE id = 1', [record.seq, record.hash]);
       return record;
-    });
+    }, ROW_LOCKED);
   }
 
   async list(query: AuditListQuery = {}): Promise<AuditRecord[]> {
@@ -85,7 +86,7 @@ export class SqlAuditRepository implements AuditRepository {
 
   async prune(before: number): Promise<AuditPruneResult> {
     return this.#db.transaction(async () => {
-      const chain = await this.#chain();
+      const chain = await this.#chain(true);
       // The kept part must stay one chain: stop at the first entry that is new enough.
       const firstKept = await this.#db.get('SELECT MIN(seq) AS seq FROM audit_entries WHERE at >= ?', [before]);
       const keepFrom = optInt(firstKept ?? {}, 'seq') ?? chain.headSeq + 1;
@@ -98,11 +99,12 @@ export class SqlAuditRepository implements AuditRepository {
         [keepFrom, text(last, 'hash'), removed, before],
       );
       return { removed, chain: await this.#chain() };
-    });
+    }, ROW_LOCKED);
   }
 
-  async #chain(): Promise<AuditChainState> {
-    const row = await this.#db.get('SELECT * FROM audit_chain WHERE id = 1');
+  async #chain(forUpdate = false): Promise<AuditChainState> {
+    const lock = forUpdate && this.#db.dialect === 'postgres' ? ' FOR UPDATE' : '';
+    const row = await this.#db.get(`SELECT * FROM audit_chain WHERE id = 1${lock}`);
     if (!row) throw new InternalError('the audit chain state is missing');
     const state: AuditChainState = {
       headSeq: int(row, 'head_seq'),

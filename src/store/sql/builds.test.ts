@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { ConflictError, NotFoundError } from '../../core/index.ts';
-import { openStore } from '../index.ts';
+import { openTestStore } from '../test-store.test-helper.ts';
 import type { BuildInput, RepoRecord, Store } from '../index.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'trunkline-store-builds-'));
@@ -13,7 +13,7 @@ let store: Store;
 let repo: RepoRecord;
 let time = 10_000;
 before(async () => {
-  store = await openStore({ path: join(dir, 'db.sqlite'), secretKey, clock: { now: () => time } });
+  store = await openTestStore({ path: join(dir, 'db.sqlite'), secretKey, clock: { now: () => time } });
   repo = await store.repos.create({ namespace: 'acme', name: 'api', cloneUrl: 'x' });
 });
 after(async () => {
@@ -126,7 +126,7 @@ test('list filters, pages and orders newest first; listByStatus oldest first', a
 
 test('several connections on one file never hand out the same number', async () => {
   const path = join(dir, 'db.sqlite');
-  const connections = await Promise.all([1, 2, 3, 4].map(() => openStore({ path, secretKey })));
+  const connections = await Promise.all([1, 2, 3, 4].map(() => openTestStore({ path, secretKey })));
   try {
     const target = await connections[0]!.repos.create({ namespace: 'race', name: 'connections', cloneUrl: 'x' });
     const builds = await Promise.all(

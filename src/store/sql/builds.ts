@@ -3,6 +3,7 @@ import type { Clock } from '../../core/index.ts';
 import type { BuildEvent, BuildRecord, BuildStatus } from '../records.ts';
 import type { BuildInput, BuildListQuery, BuildPatch, BuildRepository, StatusGuard } from '../types.ts';
 import { int, json, nullable, optInt, optText, text } from './columns.ts';
+import { ROW_LOCKED } from './database.ts';
 import type { Database, Params, Row } from './database.ts';
 import { rowsByStatus, updateLifecycleRow } from './lifecycle.ts';
 
@@ -60,7 +61,7 @@ export class SqlBuildRepository implements BuildRepository {
           now,
         ],
       );
-    });
+    }, ROW_LOCKED);
     return this.get(id);
   }
 

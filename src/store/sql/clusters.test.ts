@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { after, before, test } from 'node:test';
 import { ConfigError, ConflictError, NotFoundError } from '../../core/index.ts';
-import { openStore } from '../index.ts';
+import { openTestStore, sqliteOnly } from '../test-store.test-helper.ts';
 import type { Store } from '../index.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'trunkline-store-clusters-'));
@@ -15,7 +15,7 @@ const secretKey = randomBytes(32);
 let store: Store;
 let time = 1_000;
 before(async () => {
-  store = await openStore({ path, secretKey, clock: { now: () => time } });
+  store = await openTestStore({ path, secretKey, clock: { now: () => time } });
 });
 after(async () => {
   await store.close();
@@ -124,7 +124,7 @@ test('update renames, replaces the kubeconfig and switches to and from in-cluste
   await assert.rejects(store.clusters.revealKubeconfig('missing'), NotFoundError);
 });
 
-test('the kubeconfig is not readable in the raw file or its write-ahead log', async () => {
+test('the kubeconfig is not readable in the raw file or its write-ahead log', sqliteOnly, async () => {
   const token = `token-marker-${randomBytes(8).toString('hex')}`;
   const config = kubeconfig('https://raw.test', token);
   const cluster = await store.clusters.create({ name: 'raw-bytes', kubeconfig: config });
@@ -136,10 +136,10 @@ test('the kubeconfig is not readable in the raw file or its write-ahead log', as
   assert.ok(!bytes.includes(Buffer.from('current-context: trunkline')));
 });
 
-test('another key or a moved ciphertext fails clearly', async () => {
+test('another key or a moved ciphertext fails clearly', sqliteOnly, async () => {
   const a = await store.clusters.create({ name: 'swap-a', kubeconfig: kubeconfig('https://a.test', 'token-a') });
   const b = await store.clusters.create({ name: 'swap-b', kubeconfig: kubeconfig('https://b.test', 'token-b') });
-  const wrong = await openStore({ path, secretKey: randomBytes(32) });
+  const wrong = await openTestStore({ path, secretKey: randomBytes(32) });
   try {
     await assert.rejects(
       wrong.clusters.revealKubeconfig(a.id),
@@ -185,7 +185,7 @@ test('clusters survive reopening the file', async () => {
   const before = await store.clusters.list();
   const staging = before.find((c) => c.name === 'staging');
   await store.close();
-  store = await openStore({ path, secretKey, clock: { now: () => time } });
+  store = await openTestStore({ path, secretKey, clock: { now: () => time } });
   assert.deepEqual(await store.clusters.list(), before);
   assert.match((await store.clusters.revealKubeconfig(staging?.id ?? '')) ?? '', /token-staging/);
 });

@@ -19,8 +19,10 @@ export function int(row: Row, column: string): number {
   throw drift(column, 'integer', value);
 }
 
+/** Stored as 0/1; computed ones (`EXISTS …`) are booleans on Postgres. */
 export function bool(row: Row, column: string): boolean {
-  return int(row, column) !== 0;
+  const value = row[column];
+  return typeof value === 'boolean' ? value : int(row, column) !== 0;
 }
 
 export function optText(row: Row, column: string): string | undefined {

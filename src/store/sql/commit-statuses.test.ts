@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { NotFoundError } from '../../core/index.ts';
-import { openStore } from '../index.ts';
+import { openTestStore } from '../test-store.test-helper.ts';
 import type { RepoRecord, Store } from '../index.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'trunkline-store-statuses-'));
@@ -14,7 +14,7 @@ let other: RepoRecord;
 let time = 1_000;
 const sha = 'a'.repeat(40);
 before(async () => {
-  store = await openStore({ path: join(dir, 'db.sqlite'), secretKey: Buffer.alloc(32, 6), clock: { now: () => time } });
+  store = await openTestStore({ path: join(dir, 'db.sqlite'), secretKey: Buffer.alloc(32, 6), clock: { now: () => time } });
   repo = await store.repos.create({ namespace: 'acme', name: 'api', cloneUrl: 'x', provider: 'builtin' });
   other = await store.repos.create({ namespace: 'acme', name: 'web', cloneUrl: 'x', provider: 'builtin' });
 });

@@ -56,3 +56,11 @@ export function translateConstraint(error: unknown, what: string): never {
   }
   throw error;
 }
+
+/**
+ * For transactions that first lock the row they depend on (a counter's
+ * `UPDATE … RETURNING`, a `SELECT … FOR UPDATE`): under read committed a
+ * second writer waits for that lock and then reads the committed row, where
+ * serializable would fail it and run it again.
+ */
+export const ROW_LOCKED: TransactionOptions = { isolation: 'read committed' };

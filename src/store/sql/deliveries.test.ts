@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { openStore } from '../index.ts';
+import { openTestStore } from '../test-store.test-helper.ts';
 import type { Store } from '../index.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'trunkline-store-deliveries-'));
@@ -12,7 +12,7 @@ const secretKey = Buffer.alloc(32, 5);
 let store: Store;
 let time = 1_000;
 before(async () => {
-  store = await openStore({ path, secretKey, clock: { now: () => time } });
+  store = await openTestStore({ path, secretKey, clock: { now: () => time } });
 });
 after(async () => {
   await store.close();
@@ -32,7 +32,7 @@ test('ids are scoped by provider', async () => {
 });
 
 test('concurrent records of one id from two connections: exactly one is first', async () => {
-  const other = await openStore({ path, secretKey });
+  const other = await openTestStore({ path, secretKey });
   try {
     for (let i = 0; i < 20; i++) {
       const id = `race-${i}`;
@@ -45,7 +45,7 @@ test('concurrent records of one id from two connections: exactly one is first', 
 });
 
 test('prune forgets deliveries received before the cut-off', async () => {
-  const fresh = await openStore({ path: ':memory:', secretKey, clock: { now: () => time } });
+  const fresh = await openTestStore({ path: ':memory:', secretKey, clock: { now: () => time } });
   try {
     time = 10_000;
     await fresh.deliveries.record('github', 'old-1');

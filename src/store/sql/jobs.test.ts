@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, beforeEach, test } from 'node:test';
 import { ConflictError, NotFoundError } from '../../core/index.ts';
-import { openStore } from '../index.ts';
+import { openTestStore } from '../test-store.test-helper.ts';
 import type { Store } from '../index.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'trunkline-store-jobs-'));
@@ -16,7 +16,7 @@ beforeEach(async () => {
   if (store) await store.close();
   time = 100_000;
   counter += 1;
-  store = await openStore({ path: join(dir, `jobs-${counter}.sqlite`), secretKey, clock: { now: () => time } });
+  store = await openTestStore({ path: join(dir, `jobs-${counter}.sqlite`), secretKey, clock: { now: () => time } });
 });
 after(async () => {
   await store.close();
@@ -174,7 +174,7 @@ test('list filters by status and kind, oldest first', async () => {
 
 test('claimers on separate connections never lease a job twice', async () => {
   const path = join(dir, 'shared-claims.sqlite');
-  const connections = await Promise.all([1, 2, 3].map(() => openStore({ path, secretKey })));
+  const connections = await Promise.all([1, 2, 3].map(() => openTestStore({ path, secretKey })));
   try {
     for (let i = 0; i < 30; i++) await connections[0]!.jobs.enqueue({ kind: 'k', payload: i, concurrencyKey: i % 2 ? 'odd' : undefined, concurrencyLimit: 1 });
     const claims = await Promise.all(

@@ -4,14 +4,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { NotFoundError } from '../../core/index.ts';
-import { openStore } from '../index.ts';
+import { openTestStore } from '../test-store.test-helper.ts';
 import type { LogLine, Store } from '../index.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'trunkline-store-logs-'));
 let store: Store;
 let stepIds: string[];
 before(async () => {
-  store = await openStore({ path: join(dir, 'db.sqlite'), secretKey: Buffer.alloc(32, 5) });
+  store = await openTestStore({ path: join(dir, 'db.sqlite'), secretKey: Buffer.alloc(32, 5) });
   const repo = await store.repos.create({ namespace: 'acme', name: 'api', cloneUrl: 'x' });
   const build = await store.builds.create({ repoId: repo.id, event: 'push', ref: 'r', branch: 'main', commitSha: 'c' });
   const [stage] = await store.stages.createMany(build.id, [{ name: 'default' }]);

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { after, beforeEach, test } from 'node:test';
 import { ConfigError, ConflictError, NotFoundError } from '../../core/index.ts';
-import { openStore } from '../index.ts';
+import { openTestStore, sqliteOnly } from '../test-store.test-helper.ts';
 import type { Store } from '../index.ts';
 import { SqlNotificationDeliveryRepository } from './notification-deliveries.ts';
 import { SqliteDatabase as Database } from '../sqlite/database.ts';
@@ -20,7 +20,7 @@ beforeEach(async () => {
   if (store) await store.close();
   counter += 1;
   path = join(dir, `notify-${counter}.sqlite`);
-  store = await openStore({ path, secretKey });
+  store = await openTestStore({ path, secretKey });
 });
 after(async () => {
   await store.close();
@@ -36,7 +36,7 @@ const slack = {
   secrets: { url: 'https://hooks.slack.com/services/T0/B0/SECRETPART' },
 };
 
-test('a target keeps its secrets encrypted: not in the record, not in the file, revealed on request', async () => {
+test('a target keeps its secrets encrypted: not in the record, not in the file, revealed on request', sqliteOnly, async () => {
   const created = await store.notificationTargets.create(slack);
   assert.equal(created.name, 'ops-slack');
   assert.deepEqual(created.secretFields, ['url']);
@@ -73,7 +73,7 @@ test('delete removes the target', async () => {
   await assert.rejects(store.notificationTargets.delete('ops-slack'), NotFoundError);
 });
 
-test('a sealed row moved onto another target does not open', async () => {
+test('a sealed row moved onto another target does not open', sqliteOnly, async () => {
   await store.notificationTargets.create(slack);
   await store.notificationTargets.create({ ...slack, name: 'other', secrets: { url: 'https://example.test/x' } });
   await store.close();
@@ -82,7 +82,7 @@ test('a sealed row moved onto another target does not open', async () => {
     ciphertext = (SELECT ciphertext FROM notification_targets WHERE name = 'ops-slack'),
     auth_tag = (SELECT auth_tag FROM notification_targets WHERE name = 'ops-slack') WHERE name = 'other'`);
   raw.close();
-  store = await openStore({ path, secretKey });
+  store = await openTestStore({ path, secretKey });
   await assert.rejects(store.notificationTargets.revealSecrets('other'), ConfigError);
 });
 
@@ -99,7 +99,7 @@ test('deliveries are updated in place, listed newest first and filtered by targe
   assert.deepEqual((await store.notificationDeliveries.list({ target: 'other' })).map((d) => d.id), ['d2']);
 });
 
-test('deliveries are kept bounded: the oldest beyond the bound are dropped', async () => {
+test('deliveries are kept bounded: the oldest beyond the bound are dropped', sqliteOnly, async () => {
   const db = new Database(':memory:', 1000);
   await migrate(db, migrations, 0);
   const deliveries = new SqlNotificationDeliveryRepository(db, { now: () => 1 }, 3);

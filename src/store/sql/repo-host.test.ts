@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { after, before, test } from 'node:test';
 import { ConfigError, NotFoundError } from '../../core/index.ts';
-import { openStore } from '../index.ts';
+import { openTestStore, sqliteOnly } from '../test-store.test-helper.ts';
 import type { Store } from '../index.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'trunkline-store-repo-host-'));
@@ -15,7 +15,7 @@ const secretKey = randomBytes(32);
 let store: Store;
 let time = 1_000;
 before(async () => {
-  store = await openStore({ path, secretKey, clock: { now: () => time } });
+  store = await openTestStore({ path, secretKey, clock: { now: () => time } });
 });
 after(async () => {
   await store.close();
@@ -94,7 +94,7 @@ test('update replaces, keeps and clears host settings', async () => {
   assert.equal((await store.repos.update(repo.id, { webhookSecret: null })).hasWebhookSecret, false);
 });
 
-test('secret values are not readable in the raw file', async () => {
+test('secret values are not readable in the raw file', sqliteOnly, async () => {
   const hook = `hook-marker-${randomBytes(8).toString('hex')}`;
   const token = `token-marker-${randomBytes(8).toString('hex')}`;
   const repo = await store.repos.create({
@@ -112,7 +112,7 @@ test('secret values are not readable in the raw file', async () => {
   assert.ok(!bytes.includes(Buffer.from(token)));
 });
 
-test('a host secret moved to another repository or field fails authentication', async () => {
+test('a host secret moved to another repository or field fails authentication', sqliteOnly, async () => {
   const a = await store.repos.create({ namespace: 'swap', name: 'a', cloneUrl: 'x', webhookSecret: 'secret-of-a', credentials: { username: 'u', password: 'p' } });
   const b = await store.repos.create({ namespace: 'swap', name: 'b', cloneUrl: 'x', webhookSecret: 'secret-of-b' });
   const raw = new DatabaseSync(path);
@@ -135,7 +135,7 @@ test('a host secret moved to another repository or field fails authentication', 
   }
 });
 
-test('a repository secret with the same name as a host field does not open as a host secret', async () => {
+test('a repository secret with the same name as a host field does not open as a host secret', sqliteOnly, async () => {
   const repo = await store.repos.create({ namespace: 'domain', name: 'sep', cloneUrl: 'x', webhookSecret: 'real-hook' });
   await store.secrets.set(repo.id, 'webhook_secret', 'from-the-secrets-table');
   const raw = new DatabaseSync(path);
@@ -155,7 +155,7 @@ test('a repository secret with the same name as a host field does not open as a 
 
 test('a store opened with another key reports it when revealing host secrets', async () => {
   const repo = await store.repos.create({ namespace: 'key', name: 'other', cloneUrl: 'x', webhookSecret: 'k' });
-  const wrong = await openStore({ path, secretKey: randomBytes(32) });
+  const wrong = await openTestStore({ path, secretKey: randomBytes(32) });
   try {
     await assert.rejects(wrong.repos.revealHostSecrets(repo.id), /another secret key/);
     assert.equal((await wrong.repos.get(repo.id)).hasWebhookSecret, true, 'metadata stays readable');
@@ -164,7 +164,7 @@ test('a store opened with another key reports it when revealing host secrets', a
   }
 });
 
-test('unknown repositories are NotFound and leave no secrets behind', async () => {
+test('unknown repositories are NotFound and leave no secrets behind', sqliteOnly, async () => {
   await assert.rejects(store.repos.revealHostSecrets('missing'), NotFoundError);
   await assert.rejects(store.repos.update('missing', { webhookSecret: 'orphan' }), NotFoundError);
   const raw = new DatabaseSync(path, { readOnly: true });
@@ -175,7 +175,7 @@ test('unknown repositories are NotFound and leave no secrets behind', async () =
   }
 });
 
-test('a failed create (duplicate name) stores no secrets', async () => {
+test('a failed create (duplicate name) stores no secrets', sqliteOnly, async () => {
   await store.repos.create({ namespace: 'dup', name: 'repo', cloneUrl: 'x' });
   await assert.rejects(store.repos.create({ namespace: 'dup', name: 'repo', cloneUrl: 'x', webhookSecret: 'lost' }), /already exists/);
   const raw = new DatabaseSync(path, { readOnly: true });

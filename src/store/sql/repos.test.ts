@@ -4,14 +4,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { ConfigError, ConflictError, NotFoundError } from '../../core/index.ts';
-import { openStore } from '../index.ts';
+import { openTestStore } from '../test-store.test-helper.ts';
 import type { Store } from '../index.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'trunkline-store-repos-'));
 let store: Store;
 let time = 1_000;
 before(async () => {
-  store = await openStore({ path: join(dir, 'db.sqlite'), secretKey: Buffer.alloc(32, 2), clock: { now: () => time } });
+  store = await openTestStore({ path: join(dir, 'db.sqlite'), secretKey: Buffer.alloc(32, 2), clock: { now: () => time } });
 });
 after(async () => {
   await store.close();

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { after, before, test } from 'node:test';
 import { ConfigError, NotFoundError } from '../../core/index.ts';
-import { openStore } from '../index.ts';
+import { openTestStore, sqliteOnly, testingPostgres } from '../test-store.test-helper.ts';
 import type { RepoRecord, Store } from '../index.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'trunkline-store-secrets-'));
@@ -17,7 +17,7 @@ let repo: RepoRecord;
 let other: RepoRecord;
 let time = 1_000;
 before(async () => {
-  store = await openStore({ path, secretKey, clock: { now: () => time } });
+  store = await openTestStore({ path, secretKey, clock: { now: () => time } });
   repo = await store.repos.create({ namespace: 'acme', name: 'api', cloneUrl: 'x' });
   other = await store.repos.create({ namespace: 'acme', name: 'web', cloneUrl: 'x' });
 });
@@ -62,6 +62,8 @@ test('values are not readable in the raw file', async () => {
   const marker = `plaintext-marker-${randomBytes(8).toString('hex')}`;
   await store.secrets.set(repo.id, 'MARKER', marker);
   assert.deepEqual(await store.secrets.reveal(repo.id, ['MARKER']), { MARKER: marker });
+  // The later tests count on MARKER; only the file check is SQLite's own.
+  if (testingPostgres()) return;
   const bytes = rawBytes();
   assert.ok(bytes.includes(Buffer.from('MARKER')), 'the name is stored in clear, so the check looks at the right file');
   assert.ok(!bytes.includes(Buffer.from(marker)));
@@ -69,7 +71,7 @@ test('values are not readable in the raw file', async () => {
 });
 
 test('a store opened with another key fails clearly instead of returning garbage', async () => {
-  const wrong = await openStore({ path, secretKey: randomBytes(32) });
+  const wrong = await openTestStore({ path, secretKey: randomBytes(32) });
   try {
     await assert.rejects(
       wrong.secrets.reveal(repo.id, ['API_TOKEN']),
@@ -81,7 +83,7 @@ test('a store opened with another key fails clearly instead of returning garbage
   }
 });
 
-test('rows swapped between secrets fail authentication', async () => {
+test('rows swapped between secrets fail authentication', sqliteOnly, async () => {
   const raw = new DatabaseSync(path);
   try {
     // Give acme/web's API_TOKEN the ciphertext of acme/api's API_TOKEN.

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { ConflictError, NotFoundError } from '../../core/index.ts';
-import { openStore } from '../index.ts';
+import { openTestStore } from '../test-store.test-helper.ts';
 import type { BuildRecord, Store } from '../index.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'trunkline-store-stages-'));
@@ -12,7 +12,7 @@ let store: Store;
 let build: BuildRecord;
 let time = 5_000;
 before(async () => {
-  store = await openStore({ path: join(dir, 'db.sqlite'), secretKey: Buffer.alloc(32, 4), clock: { now: () => time } });
+  store = await openTestStore({ path: join(dir, 'db.sqlite'), secretKey: Buffer.alloc(32, 4), clock: { now: () => time } });
   const repo = await store.repos.create({ namespace: 'acme', name: 'api', cloneUrl: 'x' });
   build = await store.builds.create({ repoId: repo.id, event: 'push', ref: 'refs/heads/main', branch: 'main', commitSha: 'c'.repeat(40) });
 });

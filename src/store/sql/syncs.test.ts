@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { ConfigError, ConflictError, NotFoundError } from '../../core/index.ts';
 import { openStore } from '../index.ts';
+import { openTestStore, sqliteOnly } from '../test-store.test-helper.ts';
 import type { ApplicationRecord, Store, SyncRecord } from '../index.ts';
 import { SqliteDatabase as Database } from '../sqlite/database.ts';
 import { migrate, migrations } from '../sql/index.ts';
@@ -24,7 +25,7 @@ const children = new Set<ChildProcess>();
 const rev = (c: string): string => c.repeat(40);
 
 before(async () => {
-  store = await openStore({ path, secretKey, clock });
+  store = await openTestStore({ path, secretKey, clock });
   const cluster = await store.clusters.create({ name: 'staging', inCluster: true });
   const source = { repoUrl: 'acme/config', path: 'staging', revision: 'main' };
   api = await store.applications.create({ name: 'api', source, destination: { clusterId: cluster.id, namespace: 'api' } });
@@ -135,7 +136,7 @@ test('listByStatus finds unfinished syncs across applications, oldest first', as
 });
 
 test('concurrent creates from two connections get distinct, increasing numbers', async () => {
-  const other = await openStore({ path, secretKey });
+  const other = await openTestStore({ path, secretKey });
   try {
     const start = (await store.syncs.latest(api.id))?.number ?? 0;
     const created: SyncRecord[] = [];
@@ -155,11 +156,11 @@ test('concurrent creates from two connections get distinct, increasing numbers',
 
 /** A process that opens the store, waits for a line on stdin, creates `count` syncs and prints their numbers. */
 function creator(appId: string, count: number, name: string): { go: () => void; numbers: Promise<number[]> } {
-  const storeUrl = new URL('../index.ts', import.meta.url).href;
+  const helperUrl = new URL('../test-store.test-helper.ts', import.meta.url).href;
   const code = `
-    import { openStore } from ${JSON.stringify(storeUrl)};
+    import { openTestStore } from ${JSON.stringify(helperUrl)};
     import { once } from 'node:events';
-    const store = await openStore({ path: ${JSON.stringify(path)}, secretKey: ${JSON.stringify(secretKey)} });
+    const store = await openTestStore({ path: ${JSON.stringify(path)}, secretKey: ${JSON.stringify(secretKey)} });
     process.stdout.write('ready\\n');
     await once(process.stdin, 'data');
     const numbers = [];
@@ -207,7 +208,7 @@ test('two processes creating syncs at once never share or reuse a number', async
 test('syncs survive reopening the file, and a resumable state is read back as written', async () => {
   const history = await store.syncs.listByApp(api.id, { limit: 100 });
   await store.close();
-  store = await openStore({ path, secretKey, clock });
+  store = await openTestStore({ path, secretKey, clock });
   assert.deepEqual(await store.syncs.listByApp(api.id, { limit: 100 }), history);
   const running = (await store.syncs.listByStatus(['Running'])).find((s) => s.appId === api.id);
   assert.deepEqual(running?.state, { wave: 0, applied: ['v1/Namespace/api'] });
@@ -215,7 +216,7 @@ test('syncs survive reopening the file, and a resumable state is read back as wr
   assert.equal(next.number, (history[0]?.number ?? 0) + 1, 'the counter continues after reopening');
 });
 
-test('a database of schema version 3 gains the GitOps tables with its data kept', async () => {
+test('a database of schema version 3 gains the GitOps tables with its data kept', sqliteOnly, async () => {
   const oldPath = join(dir, 'v3.sqlite');
   const old = new Database(oldPath, 1000);
   await migrate(old, migrations.filter((m) => m.version <= 3), 500);

@@ -4,6 +4,7 @@ import { syncOperationStatuses } from '../records.ts';
 import type { SyncOperationStatus, SyncRecord } from '../records.ts';
 import type { StatusGuard, SyncInput, SyncListOptions, SyncPatch, SyncRepository } from '../types.ts';
 import { bool, flag, int, json, jsonText, nullable, optInt, optText, text } from './columns.ts';
+import { ROW_LOCKED } from './database.ts';
 import type { Database, Params, Row } from './database.ts';
 import { rowsByStatus, updateLifecycleRow } from './lifecycle.ts';
 
@@ -58,7 +59,7 @@ export class SqlSyncRepository implements SyncRepository {
           now,
         ],
       );
-    });
+    }, ROW_LOCKED);
     return this.get(id);
   }
 

@@ -4,14 +4,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { ConflictError, NotFoundError } from '../../core/index.ts';
-import { openStore } from '../index.ts';
+import { openTestStore, sqliteOnly } from '../test-store.test-helper.ts';
 import type { Store } from '../index.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'trunkline-store-users-'));
 let store: Store;
 let time = 1_000;
 before(async () => {
-  store = await openStore({ path: join(dir, 'db.sqlite'), secretKey: Buffer.alloc(32, 6), clock: { now: () => time } });
+  store = await openTestStore({ path: join(dir, 'db.sqlite'), secretKey: Buffer.alloc(32, 6), clock: { now: () => time } });
 });
 after(async () => {
   await store.close();
@@ -37,7 +37,7 @@ test('logins are unique regardless of case', async () => {
   await assert.rejects(store.users.create({ login: 'ANN' }), ConflictError);
 });
 
-test('tokens authenticate, record their use and are stored hashed', async () => {
+test('tokens authenticate, record their use and are stored hashed', sqliteOnly, async () => {
   const user = await store.users.create({ login: 'dev', role: 'developer' });
   time = 3_000;
   const { token, record } = await store.tokens.create(user.id, 'laptop');
