@@ -73,6 +73,7 @@ export interface Store {
   readonly audit: AuditRepository;
   readonly previews: PreviewRepository;
   readonly locks: LockRepository;
+  readonly signals: SignalRepository;
   /** Closes the connection; the store is unusable afterwards. */
   close(): Promise<void>;
 }
@@ -89,6 +90,20 @@ export interface Store {
 export interface LockRepository {
   /** Takes `name` if no one holds it; `undefined` when another holder has it. */
   tryAcquire(name: string): Promise<HeldLock | undefined>;
+}
+
+/**
+ * Fire-and-forget messages to every process using the store (Postgres
+ * LISTEN/NOTIFY; within the process on SQLite), so that one server replica
+ * can wake another: "work was queued", "the config repository changed".
+ * Messages are not stored: a process that is down misses them and must
+ * catch up from the store when it starts.
+ */
+export interface SignalRepository {
+  /** Sends `payload` (at most 7,000 bytes) on `channel` to every subscriber, including this process's. */
+  publish(channel: string, payload: string): Promise<void>;
+  /** Resolves once listening; the function it resolves to stops listening. */
+  subscribe(channel: string, listener: (payload: string) => void): Promise<() => Promise<void>>;
 }
 
 export interface HeldLock {

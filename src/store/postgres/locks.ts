@@ -1,6 +1,5 @@
 import type pg from 'pg';
-import type { HeldLock } from '../types.ts';
-import type { EngineLocks } from '../sql/index.ts';
+import type { HeldLock, LockRepository } from '../types.ts';
 
 /** How often a held lock's connection is checked, so a partitioned leader learns it lost the lock. */
 const CHECK_INTERVAL_MS = 2000;
@@ -11,7 +10,7 @@ const CHECK_INTERVAL_MS = 2000;
  * does) another process's next `tryAcquire` wins. The holder pings its
  * connection and reports the lock `lost` as soon as the connection fails.
  */
-export class AdvisoryLocks implements EngineLocks {
+export class AdvisoryLocks implements LockRepository {
   readonly #connect: () => Promise<pg.PoolClient>;
   readonly #held = new Set<() => Promise<void>>();
 

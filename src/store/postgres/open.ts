@@ -5,6 +5,7 @@ import type { Store } from '../types.ts';
 import { PostgresDatabase } from './database.ts';
 import { postgresDdl } from './ddl.ts';
 import { AdvisoryLocks } from './locks.ts';
+import { PostgresSignals } from './signals.ts';
 
 export interface PostgresStoreOptions {
   /** `postgres://user:password@host:port/database` (libpq connection URI; `?sslmode=` etc. honoured). */
@@ -36,5 +37,9 @@ export async function openPostgresStore(options: PostgresStoreOptions, clock: Cl
     await db.close();
     throw error;
   }
-  return new SqlStore(db, clock, cipher, new AdvisoryLocks(() => db.connect()));
+  const connect = () => db.connect();
+  const notify = async (channel: string, payload: string) => {
+    await db.get('SELECT pg_notify(?, ?) AS sent', [channel, payload]);
+  };
+  return new SqlStore(db, clock, cipher, { locks: new AdvisoryLocks(connect), signals: new PostgresSignals(connect, notify) });
 }

@@ -1,6 +1,6 @@
 import type { Clock } from '../../core/index.ts';
 import type { SecretCipher } from '../secret-cipher.ts';
-import type { LockRepository, Store } from '../types.ts';
+import type { LockRepository, SignalRepository, Store } from '../types.ts';
 import { SqlApprovalRepository } from './approvals.ts';
 import { SqlApplicationStatusRepository } from './application-status.ts';
 import { SqlApplicationRepository } from './applications.ts';
@@ -27,9 +27,10 @@ import { SqlTokenRepository } from './tokens.ts';
 import { SqlUserRepository } from './users.ts';
 import { SqlVerdictRepository } from './verdicts.ts';
 
-/** The engine's locks; `close` releases those still held. */
-export interface EngineLocks extends LockRepository {
-  close(): Promise<void>;
+/** What differs by engine beside SQL: locks and signals; `close` releases what they hold. */
+export interface EngineParts {
+  locks: LockRepository & { close(): Promise<void> };
+  signals: SignalRepository & { close?(): Promise<void> };
 }
 
 /** The repositories over one database, and the engine's locks. */
@@ -58,12 +59,16 @@ export class SqlStore implements Store {
   readonly previews: SqlPreviewRepository;
   readonly approvals: SqlApprovalRepository;
   readonly releases: SqlReleaseRepository;
-  readonly locks: EngineLocks;
+  readonly locks: LockRepository;
+  readonly signals: SignalRepository;
+  readonly #engine: EngineParts;
   readonly #db: Database;
 
-  constructor(db: Database, clock: Clock, cipher: SecretCipher, locks: EngineLocks) {
+  constructor(db: Database, clock: Clock, cipher: SecretCipher, engine: EngineParts) {
     this.#db = db;
-    this.locks = locks;
+    this.#engine = engine;
+    this.locks = engine.locks;
+    this.signals = engine.signals;
     this.repos = new SqlRepoRepository(db, clock, cipher);
     this.builds = new SqlBuildRepository(db, clock);
     this.stages = new SqlStageRepository(db, clock);
@@ -91,7 +96,8 @@ export class SqlStore implements Store {
   }
 
   async close(): Promise<void> {
-    await this.locks.close();
+    await this.#engine.signals.close?.();
+    await this.#engine.locks.close();
     await this.#db.close();
   }
 }

@@ -1,11 +1,10 @@
-import type { HeldLock } from '../types.ts';
-import type { EngineLocks } from '../sql/index.ts';
+import type { HeldLock, LockRepository } from '../types.ts';
 
 /**
  * Locks within this process: a SQLite store serves one server process, so
  * the process that opened it is the only candidate. A lock is never lost.
  */
-export class ProcessLocks implements EngineLocks {
+export class ProcessLocks implements LockRepository {
   readonly #held = new Set<string>();
 
   async tryAcquire(name: string): Promise<HeldLock | undefined> {

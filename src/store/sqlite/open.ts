@@ -6,6 +6,7 @@ import { migrate, migrations, SqlStore } from '../sql/index.ts';
 import type { Store } from '../types.ts';
 import { SqliteDatabase } from './database.ts';
 import { ProcessLocks } from './locks.ts';
+import { ProcessSignals } from './signals.ts';
 
 export interface SqliteStoreOptions {
   /** File of the database (created with its folder if missing), or `':memory:'`. */
@@ -36,5 +37,5 @@ export async function openSqliteStore(options: SqliteStoreOptions, clock: Clock,
     await db.close();
     throw error;
   }
-  return new SqlStore(db, clock, cipher, new ProcessLocks());
+  return new SqlStore(db, clock, cipher, { locks: new ProcessLocks(), signals: new ProcessSignals() });
 }
