@@ -4,7 +4,7 @@
  * what the run needs (plan, steps, secrets, Trunkline access, limits), and
  * the end (stage result, job done, the build advances).
  */
-import { messageOf } from '../core/index.ts';
+import { ConflictError, messageOf } from '../core/index.ts';
 import type { PlanPipeline } from '../pipeline/index.ts';
 import type { BuildRecord, JobRecord, StageRecord, StepRecord } from '../store/index.ts';
 import { advanceBuild } from './advance.ts';
@@ -53,7 +53,15 @@ export async function beginStage(deps: BuildDeps, job: JobRecord, owner: string,
     return undefined;
   }
   const now = clock.now();
-  const running = await store.stages.update(stage.id, { status: 'running', startedAt: now, machine });
+  // Guarded: a stage queued twice (a replica's recovery racing another's advance) starts once.
+  const running = await store.stages.update(stage.id, { status: 'running', startedAt: now, machine }, { ifStatus: ['pending'] }).catch((error: unknown) => {
+    if (error instanceof ConflictError) return undefined;
+    throw error;
+  });
+  if (!running) {
+    await store.jobs.complete(job.id, owner);
+    return undefined;
+  }
   if (build.status === 'pending') await updateBuild(deps, build.id, { status: 'running', startedAt: now }, { ifStatus: ['pending'] }).catch(() => {});
   return { build, stage: running };
 }

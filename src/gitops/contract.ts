@@ -20,6 +20,7 @@ export type {
   ApplicationPatch,
   SyncInput,
   SyncPatch,
+  HeldLock,
 } from '../store/index.ts';
 
-export type GitopsStore = Pick<Store, 'clusters' | 'applications' | 'applicationStatus' | 'syncs'>;
+export type GitopsStore = Pick<Store, 'clusters' | 'applications' | 'applicationStatus' | 'syncs' | 'locks' | 'signals'>;

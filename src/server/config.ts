@@ -27,6 +27,11 @@ const schema = z.object({
   TRUNKLINE_DATA_DIR: z.string().min(1).default('.trunkline'),
   TRUNKLINE_PUBLIC_URL: z.url().optional(),
   TRUNKLINE_SECRET_KEY: z.string().optional(),
+  TRUNKLINE_DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'expected a Postgres URL: postgres://user:password@host:5432/database')
+    .optional(),
+  TRUNKLINE_LEADER_RETRY_SECONDS: z.coerce.number().positive().max(3600).default(2),
   TRUNKLINE_LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
   TRUNKLINE_CAPACITY: z.coerce.number().int().min(0).max(256).default(2),
   TRUNKLINE_LEASE_SECONDS: z.coerce.number().min(1).max(3600).default(30),
@@ -64,6 +69,10 @@ export interface ServerConfig {
   /** Secret-encryption key; read from or written to `<dataDir>/secret.key` when not set. */
   secretKey?: string;
   logLevel: string;
+  /** Postgres instead of the embedded SQLite file; servers sharing it (and the data folder) are replicas. */
+  databaseUrl?: string;
+  /** How often a server that does not lead the GitOps controller tries to take the lead. */
+  leaderRetryMs: number;
   /** Pipelines this server runs at once; 0 leaves them all to remote runners. */
   capacity: number;
   /** A stage's lease: a runner that does not renew it within this time loses the stage. */
@@ -116,6 +125,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     publicUrl: c.TRUNKLINE_PUBLIC_URL,
     secretKey: c.TRUNKLINE_SECRET_KEY,
     logLevel: c.TRUNKLINE_LOG_LEVEL,
+    databaseUrl: c.TRUNKLINE_DATABASE_URL,
+    leaderRetryMs: c.TRUNKLINE_LEADER_RETRY_SECONDS * 1000,
     capacity: c.TRUNKLINE_CAPACITY,
     leaseMs: c.TRUNKLINE_LEASE_SECONDS * 1000,
     lostStages: c.TRUNKLINE_LOST_STAGES,

@@ -27,6 +27,8 @@ export interface AppContext {
   environments: EnvironmentService;
   /** Config repositories of GitOps write-back: where a name points, and telling the controller of a change. */
   configRepos: { root: string; resolve(repo: string): string; changed(repo: string): Promise<void> };
+  /** Whether this server leads the replicas sharing its store (runs the GitOps controller's loop). */
+  leadership: { readonly leading: boolean };
   /** Base URL and version (the URL is known once listening). */
   server: ServerInfo;
   /** Prometheus exposition, DORA history, exporter settings. */

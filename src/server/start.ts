@@ -22,9 +22,13 @@ import { notifyBuildOutcomes } from './build-notifications.ts';
 import { pipelineConfigSource } from './central-config.ts';
 import type { ServerConfig } from './config.ts';
 import { startDeliveryMetrics } from './delivery-metrics.ts';
+import { Leadership } from './leadership.ts';
 import { loadSecretKey } from './secret-key.ts';
 import { stageAccessProvider } from './stage-access.ts';
 import { version } from './version.ts';
+
+/** The exit status of a leader that lost its lock: its supervisor restarts it as a follower. */
+const EXIT_LEADERSHIP_LOST = 75;
 
 export interface RunningServer {
   /** Base URL the server answers on. */
@@ -42,7 +46,7 @@ export interface RunningServer {
 export async function startServer(config: ServerConfig, logger: Logger = pino({ level: config.logLevel })): Promise<RunningServer> {
   await mkdir(config.dataDir, { recursive: true, mode: 0o700 });
   const secretKey = await loadSecretKey(config.secretKey, join(config.dataDir, 'secret.key'));
-  const store = await openStore({ path: join(config.dataDir, 'trunkline.db'), secretKey });
+  const store = await openStore(config.databaseUrl ? { url: config.databaseUrl, secretKey } : { path: join(config.dataDir, 'trunkline.db'), secretKey });
   const adminTokenFile = join(config.dataDir, 'admin.token');
   const admin = await ensureAdmin(store, adminTokenFile);
 
@@ -88,28 +92,48 @@ export async function startServer(config: ServerConfig, logger: Logger = pino({ 
     const path = builtinPath(slug);
     return path !== undefined && existsSync(join(path, 'HEAD')) ? path : undefined;
   };
-  const gitops = new GitopsController({ store, dataDir: config.dataDir, resolveRepo, logger, onDrift: driftSink(sinks, store) });
+  // Environments are generated from the config repository on the leader, before its applications reconcile.
+  let regenerateEnvironments = async (): Promise<void> => undefined;
+  const gitops = new GitopsController({
+    store,
+    dataDir: config.dataDir,
+    resolveRepo,
+    logger,
+    onDrift: driftSink(sinks, store),
+    onConfigChange: async (repo) => {
+      if (gitops.sources.sameRepo(repo, config.environmentsRepo)) await regenerateEnvironments();
+    },
+  });
   await ensureBuiltInRepo(store, gitHost, config.environmentsRepo, config.environmentsBranch);
   const environments = environmentService({ config, store, gitops, registry, logger, server, resolveRepo, events: environmentEventSink(sinks) });
+  regenerateEnvironments = async () => {
+    await environments.reconcile();
+  };
   const configRepos = {
     root: join(config.dataDir, 'gitops', 'releases'),
     resolve: (repo: string) => resolveRepo(repo) ?? repo,
-    changed: async (repo: string) => {
-      if (gitops.sources.sameRepo(repo, config.environmentsRepo)) await environments.reconcile();
-      await gitops.configChanged(repo);
-    },
+    changed: (repo: string) => gitops.configChanged(repo),
   };
   const applications = new Applications({ store, controller: gitops });
   const metrics = startDeliveryMetrics({ store, builds, config: config.metrics, logger });
   notifyBuildOutcomes(builds, store, notifier, server, logger);
   const previews = startPreviews(config, { store, builds, gitops, applications, resolveRepo, builtinPath, logger, clock: systemClock, events: previewEventSink(sinks) });
-  const app = createApp({ store, builds, gitHost, registry, applications, notifier, audit, previews, environments, configRepos, metrics, server, logger, version });
+  const leadership = new Leadership(store.locks, {
+    lock: 'gitops-controller',
+    retryMs: config.leaderRetryMs,
+    logger,
+    onElected: async () => {
+      await environments.reconcile().catch((error: unknown) => logger.warn({ err: error }, 'generated applications not reconciled'));
+      await gitops.start();
+      await previews.start(config.previewIntervalMs);
+    },
+    onLost: () => process.exit(EXIT_LEADERSHIP_LOST),
+  });
+  const app = createApp({ store, builds, gitHost, registry, applications, notifier, audit, previews, environments, configRepos, metrics, server, leadership, logger, version });
   const address = await app.listen({ host: config.host, port: config.port });
   server.url = config.publicUrl ?? address;
   await builds.start();
-  await environments.reconcile().catch((error: unknown) => logger.warn({ err: error }, 'generated applications not reconciled'));
-  await gitops.start();
-  await previews.start(config.previewIntervalMs);
+  await leadership.start();
   notifier.start();
   const collector = collectGarbagePeriodically(registry, logger);
   const auditPruner = pruneAuditPeriodically(audit, config.auditRetentionDays, logger);
@@ -122,6 +146,7 @@ export async function startServer(config: ServerConfig, logger: Logger = pino({ 
     async close() {
       clearInterval(collector);
       clearInterval(auditPruner);
+      await leadership.stop();
       await previews.stop();
       await notifier.stop();
       await gitops.stop();

@@ -22,7 +22,7 @@ import type { Clock, Logger } from '../../core/index.ts';
 import { createKubeClient } from '../../kube/index.ts';
 import type { KubeClient } from '../../kube/index.ts';
 import { ClusterCache } from '../cache/cluster-cache.ts';
-import type { ApplicationRecord, GitopsStore, SyncRecord } from '../contract.ts';
+import type { ApplicationRecord, GitopsStore, HeldLock, SyncRecord } from '../contract.ts';
 import type { HealthRegistry } from '../health/index.ts';
 import { ConfigSources } from '../source/config-sources.ts';
 import { advanceSync, isFinished } from '../sync/advance.ts';
@@ -61,6 +61,16 @@ export interface GitopsControllerOptions {
   connect?: (kubeconfig: string | { inCluster: true }) => KubeClient;
   /** Reconciles, and sync steps, running at once across applications (default 32 each). */
   concurrency?: number;
+  /** Runs on the leading controller when a config repository changed, before its applications are reconciled. */
+  onConfigChange?: (repoUrl: string) => Promise<void>;
+}
+
+/** Where controllers that do not lead tell the leader what changed. */
+const CHANGES_CHANNEL = 'trunkline.gitops.changes';
+
+/** The lock a controller holds while it lives, so another can tell whether a sync's owner is still running it. */
+function ownerLock(owner: string): string {
+  return `gitops-sync-owner:${owner}`;
 }
 
 export interface DriftEvent {
@@ -117,6 +127,9 @@ export class GitopsController {
   readonly #timers = new Set<NodeJS.Timeout>();
   #resyncTimer: NodeJS.Timeout | undefined;
   #stopped = false;
+  #leading = false;
+  #alive: Promise<HeldLock | undefined> | undefined;
+  #unsubscribe: (() => Promise<void>) | undefined;
 
   constructor(options: GitopsControllerOptions) {
     this.#options = options;
@@ -130,14 +143,24 @@ export class GitopsController {
     this.#steps = new Limiter(options.concurrency ?? 32);
   }
 
-  /** Resumes unfinished syncs, reconciles every application and starts the periodic resync. */
+  /**
+   * Takes the lead: from now on this controller writes statuses, syncs
+   * automatically and hears what other servers' controllers changed. It
+   * resumes unfinished syncs whose owner is gone (its liveness lock is free),
+   * reconciles every application and starts the periodic resync. Several
+   * servers construct a controller each; only the one elected runs `start`.
+   */
   async start(): Promise<void> {
+    this.#leading = true;
+    await this.#holdAlive();
+    this.#unsubscribe = await this.#store.signals.subscribe(CHANGES_CHANNEL, (payload) => void this.#heard(payload));
     for (const record of await this.#store.syncs.listByStatus(['Pending', 'Running'])) {
+      if (!(await this.#orphaned(record))) continue;
       const app = await this.#store.applications.get(record.appId).catch(() => undefined);
       if (!app) continue;
       const owned = await this.#store.syncs.update(record.id, { owner: this.owner }, { ifStatus: ['Pending', 'Running'] }).catch(() => undefined);
       if (owned) {
-        this.#logger.info({ app: app.name, sync: record.number, phase: record.phase }, 'resuming sync');
+        this.#logger.info({ app: app.name, sync: record.number, phase: record.phase, previousOwner: record.owner }, 'resuming sync');
         this.#launch(app, owned);
       }
     }
@@ -145,8 +168,44 @@ export class GitopsController {
     this.#scheduleResync();
   }
 
+  /** Whether this controller leads (its `start` ran). */
+  get leading(): boolean {
+    return this.#leading;
+  }
+
+  /** A sync not running in this process whose owner no longer holds its liveness lock. */
+  async #orphaned(record: SyncRecord): Promise<boolean> {
+    if (record.owner === this.owner) return false;
+    if (record.owner === undefined) return true;
+    const lock = await this.#store.locks.tryAcquire(ownerLock(record.owner));
+    if (!lock) return false;
+    await lock.release();
+    return true;
+  }
+
+  #holdAlive(): Promise<HeldLock | undefined> {
+    this.#alive ??= this.#store.locks.tryAcquire(ownerLock(this.owner));
+    return this.#alive;
+  }
+
+  async #heard(payload: string): Promise<void> {
+    try {
+      const change = JSON.parse(payload) as { app?: unknown; repo?: unknown };
+      if (typeof change.app === 'string') await this.applicationChanged(change.app);
+      if (typeof change.repo === 'string') await this.configChanged(change.repo);
+    } catch (error) {
+      this.#logger.warn({ err: messageOf(error) }, 'a change another server announced could not be handled');
+    }
+  }
+
+  /** Tells the leading controller (possibly in another server) about a change. */
+  async #announce(change: { app: string } | { repo: string }): Promise<void> {
+    await this.#store.signals.publish(CHANGES_CHANNEL, JSON.stringify(change));
+  }
+
   async stop(): Promise<void> {
     this.#stopped = true;
+    await this.#unsubscribe?.().catch(() => undefined);
     if (this.#resyncTimer) clearTimeout(this.#resyncTimer);
     for (const timer of this.#timers) clearTimeout(timer);
     for (const wakers of this.#wakers.values()) for (const wake of wakers) wake();
@@ -155,12 +214,15 @@ export class GitopsController {
     const caches = await Promise.allSettled([...this.#clusters.values()]);
     this.#clusters.clear();
     await Promise.all(caches.map((c) => (c.status === 'fulfilled' ? c.value.stop() : undefined)));
+    await (await this.#alive?.catch(() => undefined))?.release();
   }
 
   // ── triggers ──────────────────────────────────────────────────────────
 
   /** The config repository changed (a push to the built-in host, a webhook): fetch it and reconcile its applications now. */
   async configChanged(repoUrl: string): Promise<void> {
+    if (!this.#leading) return this.#announce({ repo: repoUrl });
+    await this.#options.onConfigChange?.(repoUrl);
     const apps = (await this.#store.applications.list()).filter((app) => this.sources.sameRepo(app.source.repoUrl, repoUrl));
     if (apps.length === 0) return;
     await this.sources.refresh(apps[0]?.source.repoUrl ?? repoUrl).catch((error: unknown) => this.#logger.warn({ err: messageOf(error), repoUrl }, 'config repository fetch failed'));
@@ -169,6 +231,7 @@ export class GitopsController {
 
   /** An application was created or changed: reconcile it now. */
   async applicationChanged(name: string): Promise<void> {
+    if (!this.#leading) return this.#announce({ app: name });
     this.#lastStatus.delete(name);
     await this.#kick(name);
   }
@@ -298,6 +361,8 @@ export class GitopsController {
   async #act(app: ApplicationRecord, assessment: Assessment): Promise<void> {
     const name = app.name;
     this.#assessments.set(name, assessment);
+    // Only the leader records statuses and acts; another server's controller assesses for its API callers.
+    if (!this.#leading) return;
     const previous = await this.#writeStatus(app, {
       syncStatus: assessment.syncStatus,
       health: assessment.health,
@@ -418,6 +483,7 @@ export class GitopsController {
   }
 
   async #startSync(app: ApplicationRecord, request: SyncRequest, by: string): Promise<SyncRecord> {
+    await this.#holdAlive();
     if (this.#activeRun(app.id)) throw new ConflictError(`a sync of "${app.name}" is already running`);
     const latest = await this.#store.syncs.latest(app.id);
     if (latest && !isFinished(latest)) throw new ConflictError(`sync #${latest.number} of "${app.name}" is still ${latest.status}`);

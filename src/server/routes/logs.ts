@@ -10,6 +10,9 @@ import { openEventStream } from '../sse.ts';
 import { slugOf } from './repos.ts';
 import { buildParams } from './builds.ts';
 
+/** How often a live stream also reads the store, for lines another replica writes. */
+const STORE_POLL_MS = 1000;
+
 const stepParams = buildParams.extend({ stage: z.coerce.number().int().positive(), step: z.coerce.number().int().positive() });
 const logQuery = z.object({ from: z.coerce.number().int().min(0).optional(), limit: z.coerce.number().int().min(1).max(100_000).optional() });
 
@@ -69,7 +72,17 @@ export function logRoutes(app: FastifyInstance, { store, builds }: AppContext): 
       else await catchUpAndFinish();
     }
     if (!ended && isFinished((await store.steps.get(record.id)).status)) await catchUpAndFinish();
+    // Lines written by another server replica are not published here: read them from the store too.
+    const poll = setInterval(() => {
+      void (async () => {
+        if (ended) return;
+        const finished = isFinished((await store.steps.get(record.id)).status);
+        if (finished) await catchUpAndFinish();
+        else send(await store.logs.read(record.id, { from: next }));
+      })().catch(() => undefined);
+    }, STORE_POLL_MS);
     await stream.closed;
+    clearInterval(poll);
     unsubscribe();
   });
 }
