@@ -15,7 +15,7 @@ import { Mirrors } from './mirrors.ts';
 import { recoverAfterRestart } from './recovery.ts';
 import { isFinished } from './status.ts';
 import { triggerBuild, type TriggerRequest } from './trigger.ts';
-import { Wakeup } from './wakeup.ts';
+import { SharedWakeup } from './wakeup.ts';
 import { StageWorker, type WorkerOptions } from './worker.ts';
 import { RemoteStages } from './remote.ts';
 
@@ -47,13 +47,15 @@ export class BuildService {
   private readonly owner: string;
   private readonly backendFor: WorkerOptions['backendFor'];
   private readonly gitEventListeners: ((event: GitEvent) => void)[] = [];
+  private readonly queued: SharedWakeup;
 
   constructor(options: BuildServiceOptions) {
+    this.queued = new SharedWakeup(options.store.signals);
     this.deps = {
       store: options.store,
       mirrors: new Mirrors(join(options.dataDir, 'mirrors'), options.store),
       live: this.live,
-      queued: new Wakeup(),
+      queued: this.queued,
       changes: this.changes,
       config: options.config ?? repoFileSource,
       server: options.server,
@@ -80,11 +82,13 @@ export class BuildService {
       await backend.reap?.(stage.id);
     });
     if (recovered.failed + recovered.requeued > 0) this.deps.logger.warn(recovered, 'recovered unfinished builds');
+    await this.queued.listen();
     this.worker.start();
   }
 
-  stop(): Promise<void> {
-    return this.worker.stop();
+  async stop(): Promise<void> {
+    await this.worker.stop();
+    await this.queued.close();
   }
 
   async trigger(repoSlug: string, request: TriggerRequest): Promise<BuildRecord> {

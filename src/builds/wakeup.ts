@@ -42,3 +42,40 @@ export class Wakeup {
     });
   }
 }
+
+/** Where servers sharing a store tell each other that work was queued. */
+const QUEUED_CHANNEL = 'trunkline.jobs.queued';
+
+interface Signals {
+  publish(channel: string, payload: string): Promise<void>;
+  subscribe(channel: string, listener: (payload: string) => void): Promise<() => Promise<void>>;
+}
+
+/**
+ * A wakeup that also crosses processes: `notify` tells every server sharing
+ * the store (their workers and runners' long polls claim at once), and a
+ * notify from another server wakes the waiters here.
+ */
+export class SharedWakeup extends Wakeup {
+  readonly #signals: Signals;
+  #unsubscribe: (() => Promise<void>) | undefined;
+
+  constructor(signals: Signals) {
+    super();
+    this.#signals = signals;
+  }
+
+  override notify(): void {
+    super.notify();
+    void this.#signals.publish(QUEUED_CHANNEL, '').catch(() => undefined);
+  }
+
+  async listen(): Promise<void> {
+    this.#unsubscribe ??= await this.#signals.subscribe(QUEUED_CHANNEL, () => super.notify());
+  }
+
+  async close(): Promise<void> {
+    await this.#unsubscribe?.();
+    this.#unsubscribe = undefined;
+  }
+}
