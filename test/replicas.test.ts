@@ -46,11 +46,10 @@ test('two servers share one queue without running a build twice, and the GitOps 
     TRUNKLINE_LEADER_RETRY_SECONDS: '0.2',
     TRUNKLINE_PREVIEW_INTERVAL_SECONDS: '0',
   });
+  // Started together, as a Deployment's pods are: one migrates, one creates the admin, both serve.
   const first = new ServerProcess(dataDir, env('replica-a'));
-  const firstUrl = await first.url;
-  // The second starts once the first has created the admin and the schema.
   const second = new ServerProcess(dataDir, env('replica-b'));
-  const secondUrl = await second.url;
+  const [firstUrl, secondUrl] = await Promise.all([first.url, second.url]);
   t.after(async () => {
     await Promise.all([first.stop(), second.stop()]);
     await fake.close();
@@ -63,8 +62,10 @@ test('two servers share one queue without running a build twice, and the GitOps 
   const viaSecond = api(secondUrl, token);
 
   const health = async (call: typeof viaFirst) => (await call<{ leader: boolean }>('GET', '/healthz')).body.leader;
-  assert.equal(await health(viaFirst), true, 'the first server up leads');
-  assert.equal(await health(viaSecond), false);
+  await waitFor(async () => (await health(viaFirst)) !== (await health(viaSecond)), 'exactly one server to lead');
+  const leader = (await health(viaFirst)) ? first : second;
+  const viaFollower = leader === first ? viaSecond : viaFirst;
+  const followerUrl = leader === first ? secondUrl : firstUrl;
 
   // ── the shared queue ──────────────────────────────────────────────────
   const created = await viaFirst<{ httpUrl: string }>('POST', '/api/repos', { namespace: 'acme', name: 'app' });
@@ -112,7 +113,7 @@ test('two servers share one queue without running a build twice, and the GitOps 
   await repo.commit({ 'web/cm.yaml': configMap('blue') });
   await repo.git('push', '-q', remote, 'HEAD:main');
   // Created through the follower: the leader hears of it and syncs it.
-  const application = await viaSecond('POST', '/api/applications', {
+  const application = await viaFollower('POST', '/api/applications', {
     name: 'web',
     source: { repoUrl: 'acme/config', path: 'web' },
     destination: { cluster: 'fake', namespace: 'default' },
@@ -122,10 +123,10 @@ test('two servers share one queue without running a build twice, and the GitOps 
   const colour = () => (fake.object({ apiVersion: 'v1', kind: 'ConfigMap', namespace: 'default', name: 'web' }) as { data?: { colour?: string } } | undefined)?.data?.colour;
   await waitFor(() => colour() === 'blue', 'the leader to apply the application');
 
-  await first.kill();
-  await waitFor(() => health(viaSecond), 'the second server to take the lead', 60_000);
+  await leader.kill();
+  await waitFor(() => health(viaFollower), 'the other server to take the lead', 60_000);
   await repo.commit({ 'web/cm.yaml': configMap('green') });
-  const viaSecondRemote = new URL(new URL(config.body.httpUrl).pathname, secondUrl).href;
-  await repo.git('push', '-q', withCredentials(viaSecondRemote, 'admin', token), 'HEAD:main');
+  const viaFollowerRemote = new URL(new URL(config.body.httpUrl).pathname, followerUrl).href;
+  await repo.git('push', '-q', withCredentials(viaFollowerRemote, 'admin', token), 'HEAD:main');
   await waitFor(() => colour() === 'green', 'the new leader to apply the next commit', 60_000);
 });

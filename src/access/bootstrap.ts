@@ -1,4 +1,5 @@
 import { chmod, readFile, writeFile } from 'node:fs/promises';
+import { ConflictError } from '../core/index.ts';
 import type { Store } from '../store/index.ts';
 
 /**
@@ -13,7 +14,14 @@ export async function ensureAdmin(store: Store, tokenFile: string): Promise<{ to
   );
   if (existing && (await store.tokens.authenticate(existing))) return { token: existing, created: false };
 
-  const admin = (await store.users.findByLogin('admin')) ?? (await store.users.create({ login: 'admin', name: 'Administrator', role: 'admin' }));
+  // Replicas starting together may both create it: the one that loses uses the winner's.
+  const admin =
+    (await store.users.findByLogin('admin')) ??
+    (await store.users.create({ login: 'admin', name: 'Administrator', role: 'admin' }).catch(async (error: unknown) => {
+      const created = error instanceof ConflictError ? await store.users.findByLogin('admin') : undefined;
+      if (!created) throw error;
+      return created;
+    }));
   const { token } = await store.tokens.create(admin.id, 'bootstrap');
   await writeFile(tokenFile, `${token}\n`, { mode: 0o600 });
   await chmod(tokenFile, 0o600);

@@ -5,7 +5,7 @@ import { pino } from 'pino';
 import { ensureAdmin } from '../access/index.ts';
 import { AuditLog } from '../audit/index.ts';
 import { BuildService, type WorkerTraits } from '../builds/index.ts';
-import { messageOf, systemClock, type Clock, type Logger } from '../core/index.ts';
+import { ConflictError, messageOf, systemClock, type Clock, type Logger } from '../core/index.ts';
 import { BackendPool, knownPipelineTypes } from '../runner/index.ts';
 import { openStore, type Store } from '../store/index.ts';
 import { Registry } from '../artifacts/index.ts';
@@ -243,8 +243,14 @@ async function ensureBuiltInRepo(store: Store, gitHost: GitHost, slug: string, b
   const [namespace, name, ...rest] = slug.split('/');
   if (!namespace || !name || rest.length > 0 || slug.includes(':') || slug.startsWith('.')) return;
   if (await store.repos.find(namespace, name)) return;
-  const repo = await store.repos.create({ namespace, name, defaultBranch: branch, provider: 'builtin', cloneUrl: gitHost.repos.path(namespace, name) });
-  await gitHost.repos.create(namespace, name, repo.defaultBranch);
+  // A replica starting at the same time may win the race; it then creates the repository.
+  const repo = await store.repos
+    .create({ namespace, name, defaultBranch: branch, provider: 'builtin', cloneUrl: gitHost.repos.path(namespace, name) })
+    .catch((error: unknown) => {
+      if (error instanceof ConflictError) return undefined;
+      throw error;
+    });
+  if (repo) await gitHost.repos.create(namespace, name, repo.defaultBranch);
 }
 
 /** Environments over the config repository; their events go to the audit log and notifications. */
