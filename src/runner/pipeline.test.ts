@@ -204,7 +204,7 @@ describe('runPipeline with the exec backend', () => {
     const pidFile = join(outside, 'detached.pid');
     const { result, byName, recorder } = await run(
       pipeline('detach', [
-        step('server', [`echo $$ > ${pidFile}`, 'touch server.ready', 'echo serving', 'exec sleep 1000'], { detach: true }),
+        step('server', [`echo $$ > ${pidFile}`, 'echo serving', 'touch server.ready', 'exec sleep 1000'], { detach: true }),
         step('client', [waitFor('server.ready'), 'echo talked'], { dependsOn: ['server'] }),
       ]),
     );
