@@ -19,7 +19,8 @@
  *   --server-side` (target ratio ≤ 1.3);
  * - runners: 4 `trunkline runner` processes — pickup from a stage queued to
  *   its first step on a runner (target ≤ 50 ms median), and builds per
- *   minute with 4 runners;
+ *   minute with 4 runners; again with the store on Postgres when
+ *   TRUNKLINE_TEST_DATABASE_URL is set (a scratch database beside it);
  * - audit: one hashed audit append as a mutating request pays it (target:
  *   ≤ 1 ms median), chain verification and export rates.
  */
@@ -30,10 +31,13 @@ import { gitopsBench } from './gitops.ts';
 import { imageBuild } from './image-build.ts';
 import { pushToFirstStep } from './push-latency.ts';
 import { runnerBench } from './runner-pickup.ts';
+import { withScratchDatabase } from './scratch-database.ts';
 import { stepOverhead } from './step-overhead.ts';
 import { triggerToFirstStep } from './trigger-latency.ts';
 
 const rounds = Number(process.env.BENCH_ROUNDS ?? 5);
+const runnerOptions = { pickups: Number(process.env.BENCH_BUILDS ?? 30), builds: Number(process.env.BENCH_RUNNER_BUILDS ?? 200), runners: 4 };
+const postgresUrl = process.env['TRUNKLINE_TEST_DATABASE_URL'];
 const results = {
   node: process.version,
   cpus: cpus().length,
@@ -42,7 +46,10 @@ const results = {
   triggerToFirstStep: await triggerToFirstStep(Number(process.env.BENCH_BUILDS ?? 30)),
   pushToFirstStep: await pushToFirstStep(Number(process.env.BENCH_BUILDS ?? 30)),
   imageBuild: await imageBuild(100, Number(process.env.BENCH_IMAGE_ROUNDS ?? 3)),
-  runners: await runnerBench({ pickups: Number(process.env.BENCH_BUILDS ?? 30), builds: Number(process.env.BENCH_RUNNER_BUILDS ?? 200), runners: 4 }),
+  runners: await runnerBench(runnerOptions),
+  runnersOnPostgres: postgresUrl
+    ? await withScratchDatabase(postgresUrl, (databaseUrl) => runnerBench({ ...runnerOptions, databaseUrl }))
+    : 'skipped: set TRUNKLINE_TEST_DATABASE_URL to a Postgres database the bench may create databases beside',
   gitops: await gitopsBench({ apps: Number(process.env.BENCH_GITOPS_APPS ?? 1000), objectsPerApp: 10, rounds: rounds }),
   audit: await auditBench(Number(process.env.BENCH_AUDIT_ENTRIES ?? 10_000)),
   targets: {

@@ -23,11 +23,14 @@ const root = new URL('..', import.meta.url).pathname;
  * - throughput: `builds` queued at once, taken by `runners` runners of
  *   capacity 2: builds per minute, first queued to last finished.
  */
-export async function runnerBench(options: { pickups: number; builds: number; runners: number }) {
+export async function runnerBench(options: { pickups: number; builds: number; runners: number; databaseUrl?: string }) {
   const work = mkdtempSync(join(tmpdir(), 'tl-bench-runners-'));
   const repo = new TestRepo();
   repo.commit({ '.drone.yml': 'kind: pipeline\ntype: exec\nname: default\nclone:\n  disable: true\nsteps:\n- name: hello\n  commands: [echo hello]\n' });
-  const server = await startServer(loadConfig({ TRUNKLINE_DATA_DIR: join(work, 'data'), TRUNKLINE_PORT: '0', TRUNKLINE_CAPACITY: '0' }), silentLogger);
+  const server = await startServer(
+    loadConfig({ TRUNKLINE_DATA_DIR: join(work, 'data'), TRUNKLINE_PORT: '0', TRUNKLINE_CAPACITY: '0', ...(options.databaseUrl ? { TRUNKLINE_DATABASE_URL: options.databaseUrl } : {}) }),
+    silentLogger,
+  );
   const headers = { authorization: `Bearer ${server.adminToken}`, 'content-type': 'application/json' };
   const call = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
     const response = await fetch(`${server.url}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
@@ -72,6 +75,7 @@ export async function runnerBench(options: { pickups: number; builds: number; ru
     for (const number of numbers) await finished(number);
     const minutes = (Date.now() - started) / 60_000;
     return {
+      store: options.databaseUrl ? 'postgres' : 'sqlite',
       runners: options.runners,
       capacityEach: 2,
       pickupToFirstStepMs: summarise(pickups),
