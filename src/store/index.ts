@@ -1,7 +1,8 @@
 /**
  * Durable state: one small repository per aggregate behind the `Store`
- * interface. `openStore` gives the embedded SQLite implementation; every
- * method is async so that another engine can implement the same contract.
+ * interface, written once in SQL (`sql/`) over two engines: embedded SQLite
+ * (`openStore({ path })`, the default) and Postgres (`openStore({ url })`),
+ * which several server processes may share.
  */
 export { openStore } from './open.ts';
 export type { OpenStoreOptions } from './open.ts';
