@@ -1,3 +1,4 @@
 export { FakeApiServer, startFakeApiServer } from './server.ts';
-export type { FakeApiServerOptions, ObjectRef, RecordedRequest, Verb } from './server.ts';
+export type { FakeApiServerOptions, LogSource, ObjectRef, RecordedRequest, Verb } from './server.ts';
 export type { Json, JsonObject } from './json.ts';
+export { ApiError } from './status.ts';
