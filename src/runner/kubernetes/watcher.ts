@@ -86,6 +86,8 @@ export class PodWatcher {
       (event) => {
         if (event.object.metadata.resourceVersion) this.#resourceVersion = event.object.metadata.resourceVersion;
         if (event.type === 'BOOKMARK' || event.object.metadata.name !== this.#name) return;
+        // A deleted pod is final: nothing more to watch.
+        if (event.type === 'DELETED') this.stop();
         this.#set(event.type === 'DELETED' ? undefined : readPod(event.object));
       },
       (error) => {
