@@ -15,7 +15,7 @@
  *   `restartPolicy` is `Never`, as a changed container spec does;
  * - an instance that exits is `terminated` with its exit code (128 + signal
  *   when killed) and is not restarted;
- * - env: `value` (with `$$(` unescaped), `valueFrom.secretKeyRef` from the
+ * - env: `value` (with `$(NAME)` expanded and `$$` unescaped), `valueFrom.secretKeyRef` from the
  *   fake's Secrets (a missing one leaves the container waiting with
  *   `CreateContainerConfigError`), `valueFrom.fieldRef` of
  *   `metadata.annotations['…']`, `metadata.name`, `metadata.namespace`;
@@ -261,7 +261,8 @@ export class FakeKubelet {
     for (const item of (Array.isArray(container.env) ? container.env : []).filter(isObject)) {
       const name = String(item.name);
       if (typeof item.value === 'string') {
-        env[name] = map(item.value.replaceAll('$$(', '$('));
+        // Kubernetes expands $(NAME) of variables defined before; $$ is a literal $.
+        env[name] = map(item.value.replace(/\$\$|\$\(([A-Za-z_][A-Za-z0-9_]*)\)/g, (whole, ref?: string) => (ref === undefined ? '$' : (env[ref] ?? whole))));
         continue;
       }
       const from = isObject(item.valueFrom) ? item.valueFrom : {};

@@ -64,7 +64,7 @@ export function containerEnv(
     } else if (runtime.has(name)) {
       env.push({ name, valueFrom: { fieldRef: { fieldPath: `metadata.annotations['${ENV_ANNOTATION_PREFIX}${name}']` } } });
     } else {
-      env.push({ name, value: value.replaceAll('$(', '$$(') });
+      env.push({ name, value: value.replaceAll('$(', () => '$$(') });
     }
   }
   return { env, secretData, expected: final };
