@@ -85,7 +85,7 @@ export class KubernetesBackend implements Backend {
     const created = await client.create(pod.pod);
     state.watcher = new PodWatcher(client, created, run.id, this.#logger);
     await client.patch(refOf(secret), {
-      metadata: { ownerReferences: [{ apiVersion: 'v1', kind: 'Pod', name: created.metadata.name, uid: created.metadata.uid, blockOwnerDeletion: true }] },
+      metadata: { ownerReferences: [{ apiVersion: 'v1', kind: 'Pod', name: created.metadata.name, uid: created.metadata.uid }] },
     });
     this.#logger.debug({ run: run.id, pod: pod.name, namespace: pod.namespace }, 'run pod created');
   }
