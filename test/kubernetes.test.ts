@@ -10,14 +10,15 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { silentLogger } from '../src/core/index.ts';
 import { createKubeClient } from '../src/kube/index.ts';
 import type { KubeObject, PodClient } from '../src/kube/index.ts';
 import { compilePlan, parsePipelineFile } from '../src/pipeline/index.ts';
-import type { BuildContext, PlanPipeline } from '../src/pipeline/index.ts';
+import { pushContext } from './helpers/build-context.ts';
+import type { PlanPipeline } from '../src/pipeline/index.ts';
 import { kubernetesBackend, runPipeline, runPlan } from '../src/runner/index.ts';
 import type { Backend, PlanPipelineResult, RunObserver, StepResult } from '../src/runner/index.ts';
 import { startFakeApiServer, startFakeKubelet } from './kube-fake/index.ts';
@@ -28,17 +29,8 @@ const realKubeconfig = process.env.TRUNKLINE_TEST_KUBECONFIG;
 const PLACEHOLDER = 'docker.io/drone/placeholder:1';
 const IMAGE = 'docker.io/library/busybox:1.36';
 
-const context: BuildContext = {
-  repo: { namespace: 'acme', name: 'shop', link: 'http://git/acme/shop', cloneUrl: 'http://git/acme/shop.git', defaultBranch: 'main', visibility: 'private', private: true },
-  build: { number: 1, event: 'push', trigger: '@hook', created: 1700000000, link: 'http://ci/acme/shop/1', params: {} },
-  commit: {
-    sha: 'a'.repeat(40), before: '0'.repeat(40), ref: 'refs/heads/main', branch: 'main', sourceBranch: 'main', targetBranch: 'main', message: 'm', link: '',
-    author: { name: 'A', email: 'a@example.com', username: 'a', avatar: '' },
-  },
-  system: { proto: 'http', host: 'ci.local', version: '0.1.0' },
-};
 
-const pipelineOf = (yaml: string): PlanPipeline => compilePlan(parsePipelineFile(yaml, '.drone.yml'), context).pipelines[0]!;
+const pipelineOf = (yaml: string): PlanPipeline => compilePlan(parsePipelineFile(yaml, '.drone.yml'), pushContext).pipelines[0]!;
 
 function recorder() {
   const logs = new Map<string, string[]>();
@@ -79,7 +71,7 @@ describe(realKubeconfig ? 'kubernetes backend on the cluster of TRUNKLINE_TEST_K
     dir = mkdtempSync(join(tmpdir(), 'kube-backend-'));
     kubeconfigPath = join(dir, 'kubeconfig');
     if (realKubeconfig) {
-      writeFileSync(kubeconfigPath, realKubeconfig.includes('\n') ? realKubeconfig : (await import('node:fs')).readFileSync(realKubeconfig, 'utf8'));
+      writeFileSync(kubeconfigPath, realKubeconfig.includes('\n') ? realKubeconfig : readFileSync(realKubeconfig, 'utf8'));
     } else {
       fake = await startFakeApiServer({ bookmarkIntervalMs: 0 });
       kubelet = startFakeKubelet(fake, { placeholderImage: PLACEHOLDER });
@@ -88,7 +80,7 @@ describe(realKubeconfig ? 'kubernetes backend on the cluster of TRUNKLINE_TEST_K
       });
       writeFileSync(kubeconfigPath, fake.kubeconfig);
     }
-    client = createKubeClient({ kubeconfig: (await import('node:fs')).readFileSync(kubeconfigPath, 'utf8') });
+    client = createKubeClient({ kubeconfig: readFileSync(kubeconfigPath, 'utf8') });
     await client.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } });
   });
 
@@ -304,7 +296,7 @@ steps:
   });
 
   test('runs every pipeline of a plan through the backend pool when configured', async () => {
-    const plan = compilePlan(parsePipelineFile(`kind: pipeline\ntype: kubernetes\nname: one\nclone: {disable: true}\nsteps:\n- name: hi\n  image: ${IMAGE}\n  commands: [echo hi]\n`, '.drone.yml'), context);
+    const plan = compilePlan(parsePipelineFile(`kind: pipeline\ntype: kubernetes\nname: one\nclone: {disable: true}\nsteps:\n- name: hi\n  image: ${IMAGE}\n  commands: [echo hi]\n`, '.drone.yml'), pushContext);
     const result = await runPlan({
       plan,
       secrets: {},

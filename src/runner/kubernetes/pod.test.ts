@@ -3,24 +3,16 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { ConfigError } from '../../core/index.ts';
 import { compilePlan, parsePipelineFile } from '../../pipeline/index.ts';
-import type { BuildContext, PlanPipeline } from '../../pipeline/index.ts';
+import { pushContext } from '../../../test/helpers/build-context.ts';
+import type { PlanPipeline } from '../../pipeline/index.ts';
 import { runtimeAnnotations, undelivered } from './environment.ts';
 import { containerName, DNS_LABEL, podName } from './names.ts';
 import { buildRunPod } from './pod.ts';
 import type { PodDefaults } from './pod.ts';
 import { podResources } from './resources.ts';
 
-const context: BuildContext = {
-  repo: { namespace: 'acme', name: 'shop', link: '', cloneUrl: 'http://git/acme/shop.git', defaultBranch: 'main', visibility: 'private', private: true },
-  build: { number: 7, event: 'push', trigger: '@hook', created: 1700000000, link: '', params: {} },
-  commit: {
-    sha: 'a'.repeat(40), before: '0'.repeat(40), ref: 'refs/heads/main', branch: 'main', sourceBranch: 'main', targetBranch: 'main', message: 'm', link: '',
-    author: { name: 'A', email: 'a@example.com', username: 'a', avatar: '' },
-  },
-  system: { proto: 'http', host: 'ci.local', version: '0.1.0' },
-};
 
-const pipelineOf = (yaml: string): PlanPipeline => compilePlan(parsePipelineFile(`kind: pipeline\ntype: kubernetes\nname: p\n${yaml}`, '.drone.yml'), context).pipelines[0]!;
+const pipelineOf = (yaml: string): PlanPipeline => compilePlan(parsePipelineFile(`kind: pipeline\ntype: kubernetes\nname: p\n${yaml}`, '.drone.yml'), pushContext).pipelines[0]!;
 
 const defaults: PodDefaults = { namespace: 'ci', placeholderImage: 'placeholder:1', stopGraceSeconds: 5, deadlineMarginSeconds: 300 };
 const now = new Date('2026-01-01T00:00:00Z');
