@@ -21,11 +21,13 @@ describe('container phase', () => {
   });
 
   it('image pull failures, a failed pod and a deleted pod end the step', () => {
-    const pull = containerPhase(pod([{ name: 'c', image: 'nope:1', state: { waiting: { reason: 'ErrImagePull', message: 'not found' } } }]), 'c', placeholder, false);
-    assert.deepEqual(pull, { kind: 'failed', reason: 'ErrImagePull: not found' });
+    const pull = containerPhase(pod([{ name: 'c', image: 'nope:1', state: { waiting: { reason: 'ImagePullBackOff', message: 'not found' } } }]), 'c', placeholder, false);
+    assert.deepEqual(pull, { kind: 'failed', reason: 'ImagePullBackOff: not found' });
     const deadline = containerPhase(pod([{ name: 'c', image: placeholder, state: { running: {} } }], { phase: 'Failed', reason: 'DeadlineExceeded' }), 'c', placeholder, false);
     assert.deepEqual(deadline, { kind: 'failed', reason: 'the pod failed (DeadlineExceeded)' });
     assert.deepEqual(containerPhase(undefined, 'c', placeholder, false), { kind: 'failed', reason: 'the pod is gone' });
+    const died = containerPhase(pod([{ name: 'c', image: placeholder, state: { terminated: { exitCode: 127 } } }]), 'c', placeholder, false);
+    assert.match(died.kind === 'failed' ? died.reason : '', /placeholder image .* did not keep waiting \(exit code 127\)/);
     assert.deepEqual(containerPhase(pod([{ name: 'c', image: 'busybox', state: { waiting: { reason: 'ContainerCreating' } } }]), 'c', placeholder, false), { kind: 'waiting' });
   });
 

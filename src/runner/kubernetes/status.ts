@@ -36,8 +36,8 @@ export type ContainerPhase =
   | { kind: 'exited'; exitCode: number; oomKilled: boolean }
   | { kind: 'failed'; reason: string };
 
-/** Waiting reasons that will not pass by themselves. */
-const FATAL_WAITING = new Set(['ErrImagePull', 'ImagePullBackOff', 'InvalidImageName', 'ErrImageNeverPull', 'CreateContainerError', 'RunContainerError', 'CreateContainerConfigError']);
+/** Waiting reasons that will not pass by themselves (`ErrImagePull` gets the kubelet's first retry: it may be a hiccup). */
+const FATAL_WAITING = new Set(['ImagePullBackOff', 'InvalidImageName', 'ErrImageNeverPull', 'CreateContainerError', 'RunContainerError', 'CreateContainerConfigError']);
 
 /**
  * The phase of a step's container after its image was swapped in. A status
@@ -55,6 +55,10 @@ export function containerPhase(pod: PodView | undefined, container: string, plac
     const last = status.lastState?.terminated;
     if (last) return exited(last);
     if (status.state?.running) return { kind: 'exited', exitCode: 137, oomKilled: false };
+  }
+  if (status && isPlaceholder && !stopped && status.state?.terminated) {
+    // A terminated container is never restarted in a `restartPolicy: Never` pod: the swap cannot start the step.
+    return { kind: 'failed', reason: `the placeholder image ${placeholder} did not keep waiting (exit code ${status.state.terminated.exitCode}); it must wait whatever command the step has` };
   }
   if (status && !isPlaceholder) {
     if (status.state?.terminated) return exited(status.state.terminated);
