@@ -35,6 +35,8 @@ export interface KubernetesBackendOptions {
 }
 
 const POD = { apiVersion: 'v1', kind: 'Pod' } as const;
+/** How long a stopped step's log may still flow after its exit is known. */
+const LOG_GRACE_MS = 2000;
 const SECRET = { apiVersion: 'v1', kind: 'Secret' } as const;
 
 /**
@@ -185,6 +187,10 @@ export class KubernetesBackend implements Backend {
       const found = containerPhase(pod, step.container, this.#defaults.placeholderImage, step.stopped);
       return found.kind === 'exited' || found.kind === 'failed' ? found : undefined;
     }, state.closed.signal);
+    if (step.stopped) {
+      // The log stream ends with the killed instance; should it have been opened on the placeholder that replaced it, end it here.
+      setTimeout(() => step.logs.abort(), LOG_GRACE_MS).unref();
+    }
     if (phase.kind === 'exited') return { exitCode: phase.exitCode, stopped: step.stopped, oomKilled: phase.oomKilled };
     if (step.stopped) return { exitCode: 137, stopped: true };
     throw new ExternalError(`container ${step.container} ended without an exit code: ${phase.kind === 'failed' ? phase.reason : ''}`);
