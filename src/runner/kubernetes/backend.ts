@@ -2,6 +2,7 @@ import type { Logger } from '../../core/index.ts';
 import { ExternalError, InternalError, messageOf, NotFoundError } from '../../core/index.ts';
 import type { KubeObject, PodClient } from '../../kube/index.ts';
 import { refOf } from '../../kube/index.ts';
+import { runStateOf, stepStateOf } from '../states.ts';
 import type { Backend, RunSpec, StepExit, StepSpec } from '../contract.ts';
 import { runtimeAnnotations, undelivered } from './environment.ts';
 import { checkRunId, EXPIRES_ANNOTATION, podName, RUN_LABEL } from './names.ts';
@@ -235,15 +236,11 @@ export class KubernetesBackend implements Backend {
   }
 
   #run(run: RunSpec): RunState {
-    const state = this.#runs.get(run.id);
-    if (!state) throw new InternalError(`run "${run.id}" is not set up`);
-    return state;
+    return runStateOf(this.#runs, run);
   }
 
   #step(run: RunSpec, spec: StepSpec): StepState {
-    const state = this.#run(run).steps.get(spec.step.name);
-    if (!state) throw new InternalError(`step "${spec.step.name}" of run "${run.id}" was not started`);
-    return state;
+    return stepStateOf(this.#runs, run, spec);
   }
 }
 
