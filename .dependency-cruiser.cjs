@@ -6,7 +6,7 @@ const allowed = {
   core: [],
   store: ['core'],
   pipeline: ['core'],
-  runner: ['core', 'pipeline'],
+  runner: ['core', 'pipeline', 'kube'],
   git: ['core'],
   kube: ['core'],
   gitops: ['core', 'kube', 'git', 'artifacts', 'store'],

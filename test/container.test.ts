@@ -4,7 +4,8 @@ import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { silentLogger } from '../src/core/index.ts';
 import { compilePlan, parsePipelineFile } from '../src/pipeline/index.ts';
-import type { BuildContext, Plan } from '../src/pipeline/index.ts';
+import { pushContext } from './helpers/build-context.ts';
+import type { Plan } from '../src/pipeline/index.ts';
 import { containerBackend, runPlan } from '../src/runner/index.ts';
 import type { PlanPipelineResult } from '../src/runner/index.ts';
 import { BUSYBOX_IMAGE, ensureBusyboxImage, hasCli } from './helpers/busybox-image.ts';
@@ -15,17 +16,8 @@ import { BUSYBOX_IMAGE, ensureBusyboxImage, hasCli } from './helpers/busybox-ima
  */
 const skip = hasCli('podman') ? false : 'podman is not installed (apt-get install podman)';
 
-const context: BuildContext = {
-  repo: { namespace: 'acme', name: 'shop', link: 'http://git/acme/shop', cloneUrl: 'http://git/acme/shop.git', defaultBranch: 'main', visibility: 'private', private: true },
-  build: { number: 1, event: 'push', trigger: '@hook', created: 1700000000, link: 'http://ci/acme/shop/1', params: {} },
-  commit: {
-    sha: 'a'.repeat(40), before: '0'.repeat(40), ref: 'refs/heads/main', branch: 'main', sourceBranch: 'main', targetBranch: 'main', message: 'm', link: '',
-    author: { name: 'A', email: 'a@example.com', username: 'a', avatar: '' },
-  },
-  system: { proto: 'http', host: 'ci.local', version: '0.1.0' },
-};
 
-const plan = (yaml: string): Plan => compilePlan(parsePipelineFile(yaml, '.drone.yml'), context);
+const plan = (yaml: string): Plan => compilePlan(parsePipelineFile(yaml, '.drone.yml'), pushContext);
 
 /** Containers, networks and volumes podman has with the run's label. */
 function labelled(runId: string): string[] {

@@ -202,6 +202,25 @@ describe('helm chart deploy/helm/trunkline', () => {
     assert.equal(externalRunner.get('TRUNKLINE_SERVER')?.value, 'https://ci.example.test');
   });
 
+  it('gives runners of type: kubernetes stages pods, pods/log and secrets in the stage namespace only', async () => {
+    const { objects } = await template(...withRunners, 'runners.kubernetes.enabled=true', 'runners.kubernetes.namespace=builds', 'runners.kubernetes.nodeSelector.disktype=ssd');
+    const pod = podSpec(find(objects, 'Deployment', `${fullname}-runner`));
+    assert.equal(pod.serviceAccountName, `${fullname}-runner`);
+    assert.equal(pod.automountServiceAccountToken, true);
+    const vars = env(pod.containers[0]!);
+    assert.deepEqual(['TRUNKLINE_KUBERNETES', 'TRUNKLINE_KUBERNETES_NAMESPACE', 'TRUNKLINE_KUBERNETES_NODE_SELECTOR'].map((name) => vars.get(name)?.value), ['on', 'builds', 'disktype=ssd']);
+    const role = find(objects, 'Role', `${fullname}-runner`);
+    assert.equal(role.metadata.namespace, 'builds');
+    assert.deepEqual(role.rules?.map((r) => [r.resources.join(','), r.verbs.join(',')]), [
+      ['pods', 'get,list,watch,create,patch,delete'],
+      ['pods/log', 'get'],
+      ['secrets', 'get,list,create,patch,delete'],
+    ]);
+    const binding = find(objects, 'RoleBinding', `${fullname}-runner`);
+    assert.deepEqual(binding.subjects, [{ kind: 'ServiceAccount', name: `${fullname}-runner`, namespace }]);
+    find(objects, 'ServiceAccount', `${fullname}-runner`);
+  });
+
   it('tells in its notes how to get the admin token and register runners', async () => {
     const result = await helm('install', release, chart, '--namespace', namespace, '--dry-run=client');
     assert.equal(result.code, 0, result.stderr);

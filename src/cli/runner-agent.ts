@@ -22,6 +22,8 @@ export interface RunnerAgentOptions {
   labels: Record<string, string>;
   /** Workspaces and the `trunkline` shim live here. */
   dataDir: string;
+  /** Configuration of further backends by id (e.g. `kubernetes` from `TRUNKLINE_KUBERNETES_*`). */
+  backendConfig?: Record<string, unknown>;
   logger?: Logger;
 }
 
@@ -37,7 +39,7 @@ export class RunnerAgent {
     this.#options = options;
     this.#api = new ApiClient({ server: options.server, token: options.token });
     this.#logger = options.logger ?? pino({ level: 'info' });
-    this.#backends = new BackendPool({ config: { exec: { root: join(options.dataDir, 'runs') } }, logger: this.#logger });
+    this.#backends = new BackendPool({ config: { exec: { root: join(options.dataDir, 'runs') }, ...options.backendConfig }, logger: this.#logger });
   }
 
   /** Runs until `stop()`; resolves once every running stage has ended. */

@@ -18,6 +18,8 @@ import { discoverResources } from './discovery.ts';
 import type { ResourceCatalog, ResourceInfo } from './discovery.ts';
 import { defaultNamespaceOf, loadKubeConfig } from './kubeconfig.ts';
 import type { KubeconfigSource } from './kubeconfig.ts';
+import { streamLog } from './logs.ts';
+import type { LogOptions } from './logs.ts';
 import { Transport, defaultRetry } from './transport.ts';
 import type { RetryPolicy } from './transport.ts';
 import type { KubeObject, ObjectRef, TypeRef, WatchEvent } from './types.ts';
@@ -62,6 +64,12 @@ export interface DeleteOptions {
   dryRun?: boolean;
 }
 
+/** One RFC 6902 JSON patch operation. */
+export type JsonPatchOperation =
+  | { op: 'add' | 'replace' | 'test'; path: string; value: unknown }
+  | { op: 'remove'; path: string }
+  | { op: 'move' | 'copy'; from: string; path: string };
+
 export interface WatchOptions extends ListOptions {
   /** Start after this version (from a list or the last event/bookmark). */
   resourceVersion: string;
@@ -69,6 +77,22 @@ export interface WatchOptions extends ListOptions {
   allowBookmarks: boolean;
   /** Server-side end of the stream (then `onDone()` without error); default: the server's. */
   timeoutSeconds?: number;
+}
+
+/**
+ * What running workloads needs beyond reconciling: plain creates, JSON and
+ * merge patches, and container logs (the kubernetes pipeline backend).
+ */
+export interface PodClient extends KubeClient {
+  /** Creates an object (POST); ConflictError when it exists. Returns it as stored. */
+  create(object: KubeObject): Promise<KubeObject>;
+  /**
+   * Patches an object: a list of JSON patch operations (`application/json-patch+json`,
+   * applied atomically; a failed `test` is a ConfigError) or a JSON merge patch object.
+   */
+  patch(ref: ObjectRef, patch: JsonPatchOperation[] | Record<string, unknown>): Promise<KubeObject>;
+  /** A pod container's log (the `pods/log` subresource), streamed as it is written when `follow`. */
+  logs(pod: { name: string; namespace?: string }, options: LogOptions): AsyncIterable<Uint8Array>;
 }
 
 export interface KubeClient {
@@ -115,7 +139,7 @@ function collectionPath(resource: ResourceInfo, namespace: string | undefined): 
   return resource.namespaced && namespace ? `${root}/namespaces/${encode(namespace)}/${resource.resource}` : `${root}/${resource.resource}`;
 }
 
-class Client implements KubeClient {
+class Client implements PodClient {
   readonly #transport: Transport;
   readonly #logger: Logger;
   readonly defaultNamespace: string;
@@ -184,6 +208,25 @@ class Client implements KubeClient {
       contentType: 'application/apply-patch+yaml',
     });
     return this.#asObject(answer, `PATCH ${path}`);
+  }
+
+  async create(object: KubeObject): Promise<KubeObject> {
+    const resource = await this.#resolve(object);
+    const namespace = this.#namespaceFor(resource, object.metadata.namespace);
+    const body: KubeObject = namespace && !object.metadata.namespace ? { ...object, metadata: { ...object.metadata, namespace } } : object;
+    const path = collectionPath(resource, namespace);
+    return this.#asObject(await this.#transport.json({ method: 'POST', path, body: JSON.stringify(body) }), `POST ${path}`);
+  }
+
+  async patch(ref: ObjectRef, patch: JsonPatchOperation[] | Record<string, unknown>): Promise<KubeObject> {
+    const path = this.#objectPath(await this.#resolve(ref), ref);
+    const contentType = Array.isArray(patch) ? 'application/json-patch+json' : 'application/merge-patch+json';
+    return this.#asObject(await this.#transport.json({ method: 'PATCH', path, body: JSON.stringify(patch), contentType }), `PATCH ${path}`);
+  }
+
+  async *logs(pod: { name: string; namespace?: string }, options: LogOptions): AsyncIterable<Uint8Array> {
+    const ref = { apiVersion: 'v1', kind: 'Pod', ...pod };
+    yield* streamLog(this.#transport, `${this.#objectPath(await this.#resolve(ref), ref)}/log`, options);
   }
 
   async get(ref: ObjectRef): Promise<KubeObject | undefined> {
@@ -266,6 +309,6 @@ class Client implements KubeClient {
 }
 
 /** A client for the cluster a kubeconfig (or the pod's service account) names; ConfigError when it names none. */
-export function createKubeClient(options: KubeClientOptions): KubeClient {
+export function createKubeClient(options: KubeClientOptions): PodClient {
   return new Client(options);
 }

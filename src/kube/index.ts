@@ -1,5 +1,6 @@
 export { createKubeClient } from './client.ts';
-export type { KubeClient, KubeClientOptions, ApplyOptions, ListOptions, ListResult, DeleteOptions, WatchOptions } from './client.ts';
+export type { KubeClient, PodClient, KubeClientOptions, ApplyOptions, ListOptions, ListResult, DeleteOptions, WatchOptions, JsonPatchOperation } from './client.ts';
+export type { LogOptions } from './logs.ts';
 export type { ResourceCatalog, ResourceInfo } from './discovery.ts';
 export type { WatchHandle } from './watch.ts';
 export { ApplyConflictError, WatchExpiredError } from './errors.ts';

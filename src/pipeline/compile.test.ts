@@ -254,6 +254,29 @@ steps:
     );
   });
 
+  it('copies the pod settings of a kubernetes pipeline', () => {
+    const plan = compile(`kind: pipeline
+type: kubernetes
+name: p
+metadata: {namespace: ci, labels: {team: a}, annotations: {note: b}}
+node_selector: {disktype: ssd}
+tolerations:
+- {key: gpu, operator: Exists, effect: NoSchedule, toleration_seconds: 60}
+service_account_name: builder
+steps:
+- {name: a, image: i}
+`);
+    assert.deepEqual(plan.pipelines[0]?.kubernetes, {
+      namespace: 'ci',
+      labels: { team: 'a' },
+      annotations: { note: 'b' },
+      nodeSelector: { disktype: 'ssd' },
+      tolerations: [{ key: 'gpu', operator: 'Exists', effect: 'NoSchedule', tolerationSeconds: 60 }],
+      serviceAccountName: 'builder',
+    });
+    assert.equal(compile('kind: pipeline\nname: p\nsteps:\n- {name: a, image: i}\n').pipelines[0]?.kubernetes, undefined);
+  });
+
   it('throws a ConfigError carrying the error diagnostics', () => {
     let thrown: unknown;
     try {

@@ -93,6 +93,7 @@ function compilePipeline(p: PipelineDoc, number: number, vars: Record<string, st
   if (p.clone.retries !== undefined) pipeline.clone.retries = p.clone.retries;
   if (p.concurrencyLimit !== undefined) pipeline.concurrencyLimit = p.concurrencyLimit;
   if (p.imagePullSecrets.length > 0) pipeline.imagePullSecrets = [...p.imagePullSecrets];
+  if (p.kubernetes) pipeline.kubernetes = structuredClone(p.kubernetes);
   return pipeline;
 }
 

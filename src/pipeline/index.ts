@@ -7,6 +7,8 @@ export type {
   RunPolicy,
   ErrorPolicy,
   SecretRef,
+  PlanKubernetes,
+  PlanToleration,
 } from './plan.ts';
 export type { BuildContext, BuildEvent } from './context.ts';
 export type { Diagnostic, Severity } from './diagnostic.ts';

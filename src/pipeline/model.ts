@@ -4,6 +4,7 @@
  * `at`, the place of its YAML node, so later checks can point at it.
  */
 import type { Diagnostic } from './diagnostic.ts';
+import type { PlanKubernetes } from './plan.ts';
 
 /** A path into one YAML document: mapping keys and sequence indexes. */
 export type YamlPath = readonly (string | number)[];
@@ -86,6 +87,7 @@ export interface PipelineDoc {
   volumes: VolumeDoc[];
   steps: StepDoc[];
   imagePullSecrets: string[];
+  kubernetes?: PlanKubernetes;
 }
 
 /** `kind: secret`: a named secret read from a secret store path or given inline. */

@@ -94,10 +94,31 @@ export interface PlanPipeline {
   volumes: { name: string; host?: { path: string }; temp?: { medium?: string } }[];
   /** Secret names holding registry credentials for pulling images (`image_pull_secrets`). */
   imagePullSecrets?: string[];
+  /** Pod settings of `type: kubernetes` pipelines (Drone's `metadata`, `node_selector`, `tolerations`, `service_account_name`). */
+  kubernetes?: PlanKubernetes;
   /** Detached containers for the whole pipeline (docker and kubernetes). */
   services: PlanStep[];
   /** In execution order; the clone step comes first unless `clone.disable`. */
   steps: PlanStep[];
+}
+
+/** A pod toleration, as Kubernetes spells it. */
+export interface PlanToleration {
+  key?: string;
+  operator?: 'Exists' | 'Equal';
+  value?: string;
+  effect?: 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute';
+  tolerationSeconds?: number;
+}
+
+/** What a kubernetes pipeline says about its pod; unset parts take the backend's defaults. */
+export interface PlanKubernetes {
+  namespace?: string;
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  nodeSelector?: Record<string, string>;
+  tolerations: PlanToleration[];
+  serviceAccountName?: string;
 }
 
 export interface Plan {

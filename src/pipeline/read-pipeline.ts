@@ -4,6 +4,8 @@ import { isRecord } from './locate.ts';
 import type { PipelineDoc, Site, StepDoc, VolumeDoc } from './model.ts';
 import type { Reporter } from './reporter.ts';
 import { readStep } from './read-step.ts';
+import type { z } from 'zod';
+import type { PlanKubernetes } from './plan.ts';
 import { ignoredKeys, knownKeys, pipelineSchema } from './schema.ts';
 
 export function readPipeline(value: unknown, doc: number, reporter: Reporter): PipelineDoc | undefined {
@@ -15,10 +17,12 @@ export function readPipeline(value: unknown, doc: number, reporter: Reporter): P
     ['workspace', knownKeys.workspace],
     ['concurrency', knownKeys.concurrency],
     ['platform', knownKeys.platform],
+    ['metadata', knownKeys.metadata],
   ] as const;
   reporter.conditionKeys(site, ['trigger'], value.trigger);
   for (const [key, known] of nested) reporter.unknownKeys(site, [key], value[key], known);
   if (Array.isArray(value.volumes)) value.volumes.forEach((v, i) => reporter.unknownKeys(site, ['volumes', i], v, knownKeys.volume));
+  if (Array.isArray(value.tolerations)) value.tolerations.forEach((t, i) => reporter.unknownKeys(site, ['tolerations', i], t, knownKeys.toleration));
 
   const { data, problems } = parseLenient(pipelineSchema, value);
   reporter.problems(site, [], problems);
@@ -60,5 +64,26 @@ export function readPipeline(value: unknown, doc: number, reporter: Reporter): P
     volumes,
     steps: readSteps('steps'),
     imagePullSecrets: data.image_pull_secrets ?? [],
+    ...(kubernetesOf(data) ? { kubernetes: kubernetesOf(data) } : {}),
+  };
+}
+
+/** The pod settings a kubernetes pipeline gives, or undefined when it gives none. */
+function kubernetesOf(data: z.infer<typeof pipelineSchema>): PlanKubernetes | undefined {
+  const { metadata, node_selector: nodeSelector, tolerations, service_account_name: serviceAccountName } = data;
+  if (!metadata && !nodeSelector && !tolerations && serviceAccountName === undefined) return undefined;
+  return {
+    ...(metadata?.namespace !== undefined ? { namespace: metadata.namespace } : {}),
+    labels: { ...metadata?.labels },
+    annotations: { ...metadata?.annotations },
+    ...(nodeSelector ? { nodeSelector: { ...nodeSelector } } : {}),
+    tolerations: (tolerations ?? []).map((t) => ({
+      ...(t.key !== undefined ? { key: t.key } : {}),
+      ...(t.operator !== undefined ? { operator: t.operator } : {}),
+      ...(t.value !== undefined ? { value: t.value } : {}),
+      ...(t.effect !== undefined ? { effect: t.effect } : {}),
+      ...(t.toleration_seconds !== undefined ? { tolerationSeconds: t.toleration_seconds } : {}),
+    })),
+    ...(serviceAccountName !== undefined ? { serviceAccountName } : {}),
   };
 }

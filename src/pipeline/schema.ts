@@ -123,6 +123,17 @@ const volume = z.object(
   { error: 'a mapping with name and host or temp' },
 );
 
+const toleration = z.object(
+  {
+    key: str.optional(),
+    operator: z.enum(['Exists', 'Equal'], { error: '"Exists" or "Equal"' }).optional(),
+    value: str.optional(),
+    effect: z.enum(['NoSchedule', 'PreferNoSchedule', 'NoExecute'], { error: '"NoSchedule", "PreferNoSchedule" or "NoExecute"' }).optional(),
+    toleration_seconds: nonNegativeInt.optional(),
+  },
+  { error: 'a mapping with key, operator, value and effect' },
+);
+
 export const pipelineSchema = z.object(
   {
     kind: str.optional(),
@@ -148,6 +159,12 @@ export const pipelineSchema = z.object(
     services: z.array(z.unknown(), { error: 'a list of services' }).optional(),
     volumes: z.array(volume, { error: 'a list of volumes' }).optional(),
     image_pull_secrets: z.array(z.string({ error: 'a secret name' }), { error: 'a list of secret names' }).optional(),
+    metadata: z
+      .object({ namespace: name.optional(), labels: stringMap.optional(), annotations: stringMap.optional() }, { error: 'a mapping with namespace, labels and annotations' })
+      .optional(),
+    node_selector: stringMap.optional(),
+    tolerations: z.array(toleration, { error: 'a list of tolerations' }).optional(),
+    service_account_name: name.optional(),
   },
   { error: 'a mapping' },
 );
@@ -164,7 +181,7 @@ export const secretSchema = z.object(
 
 /** Keys each mapping knows; anything else is reported as unknown (with a suggestion). */
 export const knownKeys = {
-  pipeline: ['kind', 'type', 'name', 'depends_on', 'trigger', 'clone', 'workspace', 'environment', 'concurrency', 'node', 'platform', 'services', 'volumes', 'steps', 'image_pull_secrets'],
+  pipeline: ['kind', 'type', 'name', 'depends_on', 'trigger', 'clone', 'workspace', 'environment', 'concurrency', 'node', 'platform', 'services', 'volumes', 'steps', 'image_pull_secrets', 'metadata', 'node_selector', 'tolerations', 'service_account_name'],
   step: ['name', 'image', 'commands', 'entrypoint', 'command', 'environment', 'settings', 'when', 'depends_on', 'failure', 'detach', 'privileged', 'pull', 'volumes', 'resources', 'working_dir', 'user', 'shell'],
   conditions: ['branch', 'event', 'ref', 'repo', 'status', 'target', 'action', 'cron', 'instance', 'paths'],
   clone: ['disable', 'depth', 'skip_verify', 'retries'],
@@ -175,6 +192,8 @@ export const knownKeys = {
   stepVolume: ['name', 'path'],
   resources: ['limits', 'requests'],
   secret: ['kind', 'name', 'get', 'data'],
+  metadata: ['namespace', 'labels', 'annotations'],
+  toleration: ['key', 'operator', 'value', 'effect', 'toleration_seconds'],
   secretGet: ['path', 'name'],
 } as const;
 

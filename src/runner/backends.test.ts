@@ -1,8 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ConfigError } from '../core/index.ts';
+import { ConfigError, silentLogger } from '../core/index.ts';
 import { backends, selectBackend } from './backends.ts';
 import { execBackend } from './exec/definition.ts';
+import { kubernetesConfigFromEnv } from './kubernetes/env-config.ts';
+import { BackendPool } from './pool.ts';
 
 test('selects the exec backend for exec pipelines', () => {
   assert.equal(selectBackend('exec', 'build'), execBackend);
@@ -28,4 +30,17 @@ test('the exec backend is available where /bin/sh exists and has defaults', asyn
   const config = execBackend.configSchema.parse({});
   assert.match(config.root, /trunkline-runs$/);
   assert.throws(() => execBackend.configSchema.parse({ root: '' }));
+});
+
+test('the kubernetes backend is offered only where it is configured', () => {
+  assert.ok(!new BackendPool({ logger: silentLogger }).types().includes('kubernetes'));
+  assert.ok(new BackendPool({ logger: silentLogger, config: { kubernetes: {} } }).types().includes('kubernetes'));
+  assert.equal(kubernetesConfigFromEnv({}), undefined);
+  assert.equal(kubernetesConfigFromEnv({ TRUNKLINE_KUBERNETES: 'off', TRUNKLINE_KUBERNETES_NAMESPACE: 'ci' }), undefined);
+  assert.deepEqual(kubernetesConfigFromEnv({ TRUNKLINE_KUBERNETES: 'on' }), {});
+  assert.deepEqual(
+    kubernetesConfigFromEnv({ TRUNKLINE_KUBERNETES_NAMESPACE: 'ci', TRUNKLINE_KUBERNETES_NODE_SELECTOR: 'disktype=ssd, zone:eu', TRUNKLINE_KUBERNETES_STOP_GRACE_SECONDS: '3' }),
+    { namespace: 'ci', nodeSelector: { disktype: 'ssd', zone: 'eu' }, stopGraceSeconds: 3 },
+  );
+  assert.throws(() => kubernetesConfigFromEnv({ TRUNKLINE_KUBERNETES_STOP_GRACE_SECONDS: 'soon' }), ConfigError);
 });

@@ -2,10 +2,11 @@ import { ConfigError } from '../core/index.ts';
 import type { BackendDefinition } from './contract.ts';
 import { containerBackend } from './container/definition.ts';
 import { execBackend } from './exec/definition.ts';
+import { kubernetesBackend } from './kubernetes/definition.ts';
 
 /** Every backend this runner can use. Adding one is adding it here. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each definition has its own config type
-export const backends: readonly BackendDefinition<any>[] = [execBackend, containerBackend];
+export const backends: readonly BackendDefinition<any>[] = [execBackend, containerBackend, kubernetesBackend];
 
 /** The pipeline types Drone knows, whether or not a backend here runs them. */
 export const knownPipelineTypes: readonly string[] = ['exec', 'docker', 'kubernetes', 'ssh', 'digitalocean', 'macstadium', 'vm'];
@@ -23,7 +24,7 @@ const missingBackends: Record<string, { long: string; short: string }> = {
 export function selectBackend<Config = unknown>(
   type: string,
   pipelineName: string,
-  definitions: readonly BackendDefinition<Config>[] = backends as readonly BackendDefinition<Config>[],
+  definitions: readonly BackendDefinition<Config>[] = backends.filter((d) => d.requiresConfig !== true) as readonly BackendDefinition<Config>[],
 ): BackendDefinition<Config> {
   const found = definitions.find((definition) => definition.pipelineTypes.includes(type));
   if (found) return found;

@@ -55,6 +55,24 @@ export interface RunSpec {
    * privileged and mount host paths. Default false.
    */
   trusted?: boolean;
+  /**
+   * What the steps' environments are made of, for backends that must fix a
+   * step's environment before the step starts (a Kubernetes container's env
+   * cannot change once its pod exists). `runPipeline` fills it in.
+   */
+  inputs?: RunInputs;
+}
+
+/** The run-level parts of every step's environment (see `StepSpec.env`). */
+export interface RunInputs {
+  /** Values for the steps' secret references, by secret name. */
+  secrets: Readonly<Record<string, string>>;
+  /** Plain variables every step gets from the runner. */
+  environment: Readonly<Record<string, string>>;
+  /** Masked variables every step gets (the stage's own credentials). */
+  credentials: Readonly<Record<string, string>>;
+  /** The whole run's time limit. */
+  timeoutMs: number;
 }
 
 /** One step, with its environment completed at start time. */
@@ -86,6 +104,11 @@ export interface BackendDefinition<Config = unknown> {
   /** Pipeline `type:` values this backend runs. */
   pipelineTypes: readonly string[];
   configSchema: z.ZodType<Config>;
+  /**
+   * Only used where configuration for it is given (a cluster is not assumed
+   * to be there): without it, its pipeline types are not offered at all.
+   */
+  requiresConfig?: boolean;
   /** Whether it can run on this machine (a CLI present, a cluster reachable), and if not why. */
   isAvailable(config: Config): Promise<{ available: true } | { available: false; reason: string }>;
   create(config: Config, deps: { logger: Logger }): Backend;

@@ -47,10 +47,10 @@ export const DEFAULT_LOG_LIMIT_BYTES = 5 * 1024 * 1024;
  * Never throws for failures of the run itself; they are in the result.
  */
 export async function runPipeline(options: RunPipelineOptions): Promise<PipelineResult> {
-  const { run, backend } = options;
-  const pipeline = run.pipeline;
+  const { backend } = options;
+  const pipeline = options.run.pipeline;
   const clock = options.clock ?? systemClock;
-  const logger = options.logger.child({ run: run.id, pipeline: pipeline.name });
+  const logger = options.logger.child({ run: options.run.id, pipeline: pipeline.name });
   const notify = observerCaller(logger);
   const everything = [...pipeline.services, ...pipeline.steps];
   const results = new Map<string, StepResult>();
@@ -64,6 +64,10 @@ export async function runPipeline(options: RunPipelineOptions): Promise<Pipeline
   const timeoutMs =
     options.timeoutMs ??
     (pipeline.timeoutSeconds !== undefined ? pipeline.timeoutSeconds * 1000 : DEFAULT_PIPELINE_TIMEOUT_MS);
+  const run: RunSpec = {
+    ...options.run,
+    inputs: { secrets: options.secrets, environment: options.environment ?? {}, credentials: options.credentials ?? {}, timeoutMs },
+  };
   const timer = setTimeout(() => aborted.abort({ kind: 'pipeline-timeout', ms: timeoutMs } satisfies StopCause), timeoutMs);
 
   const state = {

@@ -26,13 +26,13 @@ export class BackendPool {
     this.#options = options;
   }
 
-  /** The pipeline types the registered backends run (available or not). */
+  /** The pipeline types the registered backends run (available or not; those that need configuration only when given it). */
   types(): string[] {
-    return [...new Set((this.#options.backends ?? registeredBackends).flatMap((d) => d.pipelineTypes))];
+    return [...new Set(this.#definitions().flatMap((d) => d.pipelineTypes))];
   }
 
   for(pipeline: Pick<PlanPipeline, 'type' | 'name'>): Promise<Backend> {
-    const definition = selectBackend(pipeline.type, pipeline.name, this.#options.backends ?? registeredBackends);
+    const definition = selectBackend(pipeline.type, pipeline.name, this.#definitions());
     let instance = this.#instances.get(definition.id);
     if (!instance) {
       instance = this.#create(definition);
@@ -40,6 +40,12 @@ export class BackendPool {
       instance.catch(() => this.#instances.delete(definition.id)); // retry next time
     }
     return instance;
+  }
+
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- see above
+  #definitions(): readonly BackendDefinition<any>[] {
+    const all = this.#options.backends ?? registeredBackends;
+    return all.filter((d) => d.requiresConfig !== true || this.#options.config?.[d.id] !== undefined);
   }
 
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- see above

@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { z } from 'zod';
 import { ConfigError } from '../core/index.ts';
 import { parseStatsdUrl, type StatsdTagFormat, type StatsdTarget } from '../metrics/index.ts';
-import { containerBackend } from '../runner/index.ts';
+import { containerBackend, kubernetesConfigFromEnv } from '../runner/index.ts';
 import type { ContainerBackendConfig } from '../runner/index.ts';
 
 /** A variable holding JSON; `example` shows the expected shape in the error. */
@@ -109,6 +109,8 @@ export interface ServerConfig {
   };
   /** The container backend's settings (`type: docker` pipelines); defaults when absent. */
   container?: ContainerBackendConfig;
+  /** The kubernetes backend's settings from `TRUNKLINE_KUBERNETES_*` (`type: kubernetes` pipelines); absent: not offered. */
+  kubernetes?: Record<string, unknown>;
 }
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): ServerConfig {
@@ -153,5 +155,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       statsd: c.TRUNKLINE_STATSD ? { ...parseStatsdUrl(c.TRUNKLINE_STATSD), prefix: c.TRUNKLINE_STATSD_PREFIX, tags: c.TRUNKLINE_STATSD_TAGS } : undefined,
     },
     container: c.TRUNKLINE_CONTAINER_CONFIG,
+    kubernetes: kubernetesConfigFromEnv(env),
   };
 }

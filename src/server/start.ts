@@ -62,7 +62,10 @@ export async function startServer(config: ServerConfig, logger: Logger = pino({ 
     userAgent: `Trunkline/${version}`,
   });
   const sinks = { audit, notifier, logger, serverUrl: () => server.url };
-  const backends = new BackendPool({ config: { exec: { root: join(config.dataDir, 'runs') }, container: config.container ?? {} }, logger });
+  const backends = new BackendPool({
+    config: { exec: { root: join(config.dataDir, 'runs') }, container: config.container ?? {}, ...(config.kubernetes ? { kubernetes: config.kubernetes } : {}) },
+    logger,
+  });
   const gitHost = await GitHost.open(join(config.dataDir, 'git'));
   const registry = await Registry.open({ root: join(config.dataDir, 'registry'), logger });
   const builds = new BuildService({

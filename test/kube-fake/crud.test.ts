@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { createKubeClient } from '../../src/kube/index.ts';
 import { raw } from './raw-client.ts';
 import { startFakeApiServer, type FakeApiServer } from './index.ts';
 
@@ -173,5 +174,41 @@ describe('fake kube-apiserver: discovery and CRUD', () => {
     await raw(server, 'DELETE', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions/widgets.example.com');
     assert.equal((await raw(server, 'GET', '/apis/example.com/v1/namespaces/default/widgets/w')).status, 404);
     assert.equal(server.objects({ kind: 'Widget' }).length, 0);
+  });
+});
+
+describe('fake kube-apiserver: owners and pod logs', () => {
+  let server: FakeApiServer;
+  before(async () => {
+    server = await startFakeApiServer({ bookmarkIntervalMs: 0 });
+  });
+  after(() => server.close());
+
+  it('deleting an owner deletes its dependents (and theirs), as the garbage collector does', async () => {
+    const pod = await raw<Obj>(server, 'POST', '/api/v1/namespaces/default/pods', { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'owner' }, spec: { containers: [{ name: 'c', image: 'i' }] } });
+    const owned = (name: string, owner: { name: string; uid: unknown; kind: string }) => ({ apiVersion: 'v1', kind: 'Secret', metadata: { name, ownerReferences: [{ apiVersion: 'v1', ...owner }] } });
+    const child = await raw<Obj>(server, 'POST', '/api/v1/namespaces/default/secrets', owned('child', { kind: 'Pod', name: 'owner', uid: pod.body.metadata.uid }));
+    await raw(server, 'POST', '/api/v1/namespaces/default/secrets', owned('grandchild', { kind: 'Secret', name: 'child', uid: child.body.metadata.uid }));
+    await raw(server, 'POST', '/api/v1/namespaces/default/secrets', owned('stranger', { kind: 'Pod', name: 'other', uid: 'not-this-one' }));
+    assert.equal((await raw(server, 'DELETE', '/api/v1/namespaces/default/pods/owner')).status, 200);
+    assert.deepEqual(server.objects({ kind: 'Secret' }).map((s) => (s.metadata as { name: string }).name), ['stranger']);
+  });
+
+  it('refuses pod logs when no kubelet serves them, and serves them through one', async () => {
+    await raw(server, 'POST', '/api/v1/namespaces/default/pods', { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec: { containers: [{ name: 'c', image: 'i' }] } });
+    const refused = await raw<Status>(server, 'GET', '/api/v1/namespaces/default/pods/p/log?container=c');
+    assert.equal(refused.status, 400);
+    assert.match(refused.body.message, /waiting to start/);
+    server.serveLogs((request, response) => {
+      response.writeHead(200, { 'content-type': 'text/plain' });
+      response.end(`log of ${request.container}, follow=${request.follow}`);
+    });
+    const client = createKubeClient({ kubeconfig: server.kubeconfig });
+    let text = '';
+    for await (const chunk of client.logs({ name: 'p' }, { container: 'c', follow: true })) text += Buffer.from(chunk).toString();
+    await client.close();
+    assert.equal(text, 'log of c, follow=true');
+    server.serveLogs(undefined);
+    assert.equal((await raw(server, 'GET', '/api/v1/namespaces/default/pods/missing/log?container=c')).status, 404);
   });
 });

@@ -241,7 +241,27 @@ export class Operations {
         this.registry.remove(r.group, r.plural);
       }
     }
-    return this.store.delete(resourceKey(def), def.namespaced ? target.namespace : '', name)!;
+    const gone = this.store.delete(resourceKey(def), def.namespaced ? target.namespace : '', name)!;
+    this.collectDependents(String(metadata.uid ?? ''));
+    return gone;
+  }
+
+  /**
+   * The garbage collector, done at once: objects whose `ownerReferences` name
+   * a deleted owner's uid go too (and theirs in turn). The real one works in
+   * the background, so callers of a real cluster wait for it.
+   */
+  private collectDependents(uid: string): void {
+    if (uid === '') return;
+    for (const r of this.registry.all()) {
+      for (const object of this.store.list(resourceKey(r))) {
+        const metadata = metadataOf(object);
+        const owners = Array.isArray(metadata.ownerReferences) ? metadata.ownerReferences : [];
+        if (!owners.some((owner) => isObject(owner) && owner.uid === uid)) continue;
+        this.store.delete(resourceKey(r), String(metadata.namespace ?? ''), String(metadata.name));
+        this.collectDependents(String(metadata.uid ?? ''));
+      }
+    }
   }
 
   /** Test helper path: replaces status as a controller would, through the status subresource. */

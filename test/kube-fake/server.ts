@@ -19,6 +19,9 @@ export type Verb = 'get' | 'list' | 'watch' | 'create' | 'update' | 'patch' | 'd
 export type RecordedRequest = { verb: Verb; method: string; path: string; resource: string; namespace: string; name: string; subresource: string; dryRun: boolean };
 export type ObjectRef = { apiVersion: string; kind: string; namespace?: string; name: string };
 
+/** Writes a container's log on `response` (status, headers, body); may throw an `ApiError`. */
+export type LogSource = (request: { pod: JsonObject; container: string; follow: boolean }, response: ServerResponse) => void;
+
 export type FakeApiServerOptions = {
   /** Bearer token clients must send (random when not given). */
   token?: string;
@@ -145,6 +148,13 @@ export class FakeApiServer {
   }
 
   // ---- helpers for tests ----
+
+  private logSource: LogSource | undefined;
+
+  /** What serves `pods/log` (a fake kubelet); without one, logs are refused as for a pod never scheduled. */
+  serveLogs(source: LogSource | undefined): void {
+    this.logSource = source;
+  }
 
   private targetOf(ref: { apiVersion: string; kind: string; namespace?: string }): Target {
     const def = this.registry.byKind(ref.apiVersion, ref.kind);
@@ -303,7 +313,7 @@ export class FakeApiServer {
     const def = this.registry.find(groupVersion, rest[0]!);
     if (!def || rest.length > 3 || (namespace !== undefined && !def.namespaced)) throw pathNotFound();
     const subresource = rest[2] ?? '';
-    if (subresource && !(subresource === 'status' && def.status)) throw pathNotFound();
+    if (subresource && !(subresource === 'status' && def.status) && !(subresource === 'log' && def.kind === 'Pod' && !def.group)) throw pathNotFound();
     return { kind: 'resource', def, namespace, name: rest[1], subresource };
   }
 
@@ -336,6 +346,13 @@ export class FakeApiServer {
     const matches = selectorMatcher(parseLabelSelector(query.get('labelSelector')), parseFieldSelector(query.get('fieldSelector')));
     if (def.namespaced && name && !route.namespace) throw notFound(def.plural, def.group, name);
 
+    if (subresource === 'log') {
+      if (verb !== 'get') throw new ApiError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
+      const pod = this.operations.get(target, name!);
+      const container = query.get('container') ?? '';
+      if (!this.logSource) throw badRequest(`container "${container}" in pod "${name}" is waiting to start: no kubelet serves this fake cluster`);
+      return this.logSource({ pod, container, follow: query.get('follow') === 'true' || query.get('follow') === '1' }, response);
+    }
     switch (verb) {
       case 'get':
         return this.reply(response, 200, decorate(this.operations.get(target, name!)));

@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { kubernetesConfigFromEnv } from '../../runner/index.ts';
 import type { ApiClient } from '../client.ts';
 import { RunnerAgent } from '../runner-agent.ts';
 
@@ -18,7 +19,15 @@ export async function runnerCommand(options: RunnerOptions): Promise<void> {
   const token = options.token ?? process.env.TRUNKLINE_RUNNER_TOKEN;
   if (!server) throw new Error('no server: pass --server URL (or set TRUNKLINE_SERVER)');
   if (!token) throw new Error('no runner token: pass --token (or set TRUNKLINE_RUNNER_TOKEN); an admin creates one with `trunkline runners add NAME`');
-  const agent = new RunnerAgent({ server, token, capacity: options.capacity, labels: options.labels, dataDir: resolve(options.data) });
+  const kubernetes = kubernetesConfigFromEnv(process.env);
+  const agent = new RunnerAgent({
+    server,
+    token,
+    capacity: options.capacity,
+    labels: options.labels,
+    dataDir: resolve(options.data),
+    ...(kubernetes ? { backendConfig: { kubernetes } } : {}),
+  });
   process.on('SIGINT', () => agent.stop());
   process.on('SIGTERM', () => agent.stop());
   await agent.run();

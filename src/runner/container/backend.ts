@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Logger } from '../../core/index.ts';
 import { ExternalError, InternalError } from '../../core/index.ts';
+import { runStateOf, stepStateOf } from '../states.ts';
 import type { Backend, RunSpec, StepExit, StepSpec } from '../contract.ts';
 import { createArgs } from './args.ts';
 import type { Attached, ContainerCli } from './cli.ts';
@@ -180,15 +181,11 @@ export class ContainerBackend implements Backend {
   }
 
   #run(run: RunSpec): RunState {
-    const state = this.#runs.get(run.id);
-    if (!state) throw new InternalError(`run "${run.id}" is not set up`);
-    return state;
+    return runStateOf(this.#runs, run);
   }
 
   #step(run: RunSpec, spec: StepSpec): StepState {
-    const state = this.#run(run).steps.get(spec.step.name);
-    if (!state) throw new InternalError(`step "${spec.step.name}" of run "${run.id}" was not started`);
-    return state;
+    return stepStateOf(this.#runs, run, spec);
   }
 }
 

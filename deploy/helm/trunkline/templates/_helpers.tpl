@@ -71,3 +71,12 @@ app.kubernetes.io/component: {{ .component }}
 {{- define "trunkline.runnerTokenSecretName" -}}
 {{- default (printf "%s-runner-token" (include "trunkline.fullname" .)) .Values.runners.token.existingSecret }}
 {{- end }}
+
+{{/* A string map as key=value,key=value (sorted). */}}
+{{- define "trunkline.pairs" -}}
+{{- $pairs := list -}}
+{{- range $key, $value := . -}}
+{{- $pairs = append $pairs (printf "%s=%s" $key $value) -}}
+{{- end -}}
+{{- join "," $pairs -}}
+{{- end -}}
