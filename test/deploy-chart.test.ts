@@ -91,8 +91,15 @@ describe('helm chart deploy/helm/trunkline', () => {
     const bad = await helm('template', release, chart, '--set', 'server.lostStages=sometimes');
     assert.notEqual(bad.code, 0);
     assert.match(bad.stderr, /lostStages/);
-    const unknown = await helm('template', release, chart, '--set', 'server.replicas=3');
-    assert.notEqual(unknown.code, 0, 'one server only: no replicas value to set');
+    const sqliteReplicas = await helm('template', release, chart, '--set', 'server.replicas=3');
+    assert.notEqual(sqliteReplicas.code, 0);
+    assert.match(sqliteReplicas.stderr, /needs Postgres: set database\.url or database\.existingSecret/);
+    const unshared = await helm('template', release, chart, '--set', 'server.replicas=3', '--set', 'database.url=postgres://tl:pw@db:5432/trunkline');
+    assert.notEqual(unshared.code, 0);
+    assert.match(unshared.stderr, /server\.persistence\.existingClaim to a ReadWriteMany PVC/);
+    const notPostgres = await helm('template', release, chart, '--set', 'database.url=mysql://db/trunkline');
+    assert.notEqual(notPostgres.code, 0);
+    assert.match(notPostgres.stderr, /database\/url/);
     const tokenless = await helm('template', release, chart, '--set', 'runners.enabled=true');
     assert.notEqual(tokenless.code, 0);
     assert.match(tokenless.stderr, /trunkline runners add NAME/);
@@ -219,6 +226,31 @@ describe('helm chart deploy/helm/trunkline', () => {
     const binding = find(objects, 'RoleBinding', `${fullname}-runner`);
     assert.deepEqual(binding.subjects, [{ kind: 'ServiceAccount', name: `${fullname}-runner`, namespace }]);
     find(objects, 'ServiceAccount', `${fullname}-runner`);
+  });
+
+  it('runs several server replicas on Postgres and one shared volume, the URL kept in a Secret', async () => {
+    const url = 'postgres://tl:pw@db.example.test:5432/trunkline';
+    const sets = ['server.replicas=3', `database.url=${url}`, 'server.persistence.existingClaim=trunkline-shared'];
+    const { yaml, objects } = await template(...sets);
+    const sts = find(objects, 'StatefulSet', fullname);
+    const spec = sts.spec as { replicas: number; podManagementPolicy?: string; volumeClaimTemplates?: unknown[] };
+    assert.equal(spec.replicas, 3);
+    assert.equal(spec.podManagementPolicy, 'Parallel', 'replicas start together');
+    assert.equal(spec.volumeClaimTemplates, undefined, 'no volume per pod');
+    const pod = podSpec(sts) as PodSpec & { volumes?: { name: string; persistentVolumeClaim?: { claimName: string } }[] };
+    assert.deepEqual(pod.volumes, [{ name: 'data', persistentVolumeClaim: { claimName: 'trunkline-shared' } }]);
+    const ref = env(pod.containers[0]!).get('TRUNKLINE_DATABASE_URL')?.valueFrom?.secretKeyRef;
+    const secret = find(objects, 'Secret', `${fullname}-database`);
+    assert.ok(ref);
+    assert.equal(ref.name, secret.metadata.name);
+    assert.equal(Buffer.from(secret.data?.[ref.key] ?? '', 'base64').toString(), url);
+    assert.equal(yaml.split(url).length - 1, 0, 'the URL (with its password) is never in clear text');
+    const lint = await helm('lint', '--strict', chart, ...sets.flatMap((s) => ['--set', s]));
+    assert.equal(lint.code, 0, lint.stdout + lint.stderr);
+
+    const { objects: own } = await template('server.replicas=2', 'database.existingSecret=pg', 'database.key=url', 'server.persistence.existingClaim=shared');
+    assert.deepEqual(env(podSpec(find(own, 'StatefulSet', fullname)).containers[0]!).get('TRUNKLINE_DATABASE_URL')?.valueFrom?.secretKeyRef, { name: 'pg', key: 'url' });
+    assert.ok(!own.some((o) => o.metadata.name === `${fullname}-database`), 'no Secret made for an existing one');
   });
 
   it('tells in its notes how to get the admin token and register runners', async () => {

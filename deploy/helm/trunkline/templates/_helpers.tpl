@@ -80,3 +80,13 @@ app.kubernetes.io/component: {{ .component }}
 {{- end -}}
 {{- join "," $pairs -}}
 {{- end -}}
+
+{{/* The Secret holding the database URL: the user's, or the one the chart makes from database.url. */}}
+{{- define "trunkline.databaseSecretName" -}}
+{{- .Values.database.existingSecret | default (printf "%s-database" (include "trunkline.fullname" .)) -}}
+{{- end -}}
+
+{{/* Whether the server keeps its state in Postgres. */}}
+{{- define "trunkline.database" -}}
+{{- if or .Values.database.url .Values.database.existingSecret }}true{{ end -}}
+{{- end -}}
