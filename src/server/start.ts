@@ -121,14 +121,18 @@ export async function startServer(config: ServerConfig, logger: Logger = pino({ 
   const metrics = startDeliveryMetrics({ store, builds, config: config.metrics, logger });
   notifyBuildOutcomes(builds, store, notifier, server, logger);
   const previews = startPreviews(config, { store, builds, gitops, applications, resolveRepo, builtinPath, logger, clock: systemClock, events: previewEventSink(sinks) });
+  const timers: NodeJS.Timeout[] = [];
   const leadership = new Leadership(store.locks, {
     lock: 'gitops-controller',
     retryMs: config.leaderRetryMs,
     logger,
+    // Housekeeping over shared state runs once, on the leader: two collectors over one
+    // registry folder could remove a blob another replica has just received.
     onElected: async () => {
       await environments.reconcile().catch((error: unknown) => logger.warn({ err: error }, 'generated applications not reconciled'));
       await gitops.start();
       await previews.start(config.previewIntervalMs);
+      timers.push(collectGarbagePeriodically(registry, logger), pruneAuditPeriodically(audit, config.auditRetentionDays, logger));
     },
     onLost: () => process.exit(EXIT_LEADERSHIP_LOST),
   });
@@ -138,8 +142,6 @@ export async function startServer(config: ServerConfig, logger: Logger = pino({ 
   await builds.start();
   await leadership.start();
   notifier.start();
-  const collector = collectGarbagePeriodically(registry, logger);
-  const auditPruner = pruneAuditPeriodically(audit, config.auditRetentionDays, logger);
   logger.info({ url: server.url, dataDir: config.dataDir }, 'trunkline is listening');
 
   return {
@@ -147,8 +149,7 @@ export async function startServer(config: ServerConfig, logger: Logger = pino({ 
     adminToken: admin.created ? admin.token : undefined,
     adminTokenFile,
     async close() {
-      clearInterval(collector);
-      clearInterval(auditPruner);
+      for (const timer of timers) clearInterval(timer);
       await leadership.stop();
       await previews.stop();
       await notifier.stop();
