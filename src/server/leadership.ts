@@ -76,7 +76,15 @@ export class Leadership {
         this.#options.onLost(reason);
       });
       logger.info({ lock: this.#options.lock }, 'elected leader');
-      await this.#options.onElected();
+      try {
+        await this.#options.onElected();
+      } catch (error) {
+        // Not leading after all: let another (or a later try) lead.
+        this.#leading = false;
+        this.#release = undefined;
+        await held.release();
+        throw error;
+      }
       return true;
     } catch (error) {
       logger.warn({ err: messageOf(error) }, 'leader election failed; will retry');
